@@ -1,0 +1,70 @@
+using System.Numerics;
+
+namespace NetDsl.Runtime;
+
+/// <summary>
+/// Every buffer one forward/backward pass touches, allocated once: activations and their gradients
+/// (laid out by <see cref="WorkspaceLayout"/>), per-worker parameter gradients and scratch, labels and losses.
+/// </summary>
+public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public Workspace(WorkspaceLayout layout, int parameterCount, int capacity, int workers = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        Layout = layout;
+        Capacity = capacity;
+        Workers = workers;
+        Activations = new T[(long)layout.ActivationsPerSample * capacity];
+        Gradients = new T[Activations.Length];
+        ParameterGradients = Enumerable.Range(0, workers).Select(_ => new T[parameterCount]).ToArray();
+        Scratch = Enumerable.Range(0, workers).Select(_ => new T[layout.ScratchPerWorker]).ToArray();
+        Labels = new int[capacity];
+        Losses = new T[capacity];
+    }
+
+    public WorkspaceLayout Layout { get; }
+    public int Capacity { get; }
+    public int Workers { get; }
+    public T[] Activations { get; }
+    public T[] Gradients { get; }
+    public T[][] ParameterGradients { get; }
+    public T[][] Scratch { get; }
+    public int[] Labels { get; }
+    /// <summary>Per-sample cross-entropy, written by the loss head in Forward.</summary>
+    public T[] Losses { get; }
+
+    /// <summary>Samples in the current batch; the loss is their mean, so gradients scale by 1/BatchSize.</summary>
+    public int BatchSize { get; set; }
+    /// <summary>Training mode enables dropout; evaluation passes inputs through.</summary>
+    public bool Training { get; set; }
+    /// <summary>Whether Forward evaluates the loss head (needs <see cref="Labels"/>).</summary>
+    public bool HasLabels { get; set; }
+    /// <summary>Seed of this step's dropout masks; masks depend on (seed, sample index) only, not on worker split.</summary>
+    public ulong StepSeed { get; set; }
+
+    /// <summary>The activations of slot <paramref name="offset"/> (per-sample offset) for samples [n0, n1).</summary>
+    public Span<T> Slot(int offset, int size, int n0, int n1) =>
+        Activations.AsSpan(offset * Capacity + n0 * size, (n1 - n0) * size);
+
+    /// <summary>The gradient buffer matching <see cref="Slot"/>.</summary>
+    public Span<T> GradSlot(int offset, int size, int n0, int n1) =>
+        Gradients.AsSpan(offset * Capacity + n0 * size, (n1 - n0) * size);
+
+    public Span<T> Input(int n0, int n1) => Slot(Layout.InputOffset, Layout.InputSize, n0, n1);
+    public Span<T> Logits(int n0, int n1) => Slot(Layout.LogitsOffset, Layout.Classes, n0, n1);
+
+    /// <summary>Sums every worker's parameter gradients into worker 0's buffer and returns it.</summary>
+    public T[] ReduceParameterGradients()
+    {
+        var total = ParameterGradients[0];
+        for (int w = 1; w < Workers; w++)
+            System.Numerics.Tensors.TensorPrimitives.Add<T>(total, ParameterGradients[w], total);
+        return total;
+    }
+
+    public void ClearParameterGradients()
+    {
+        foreach (var g in ParameterGradients) Array.Clear(g);
+    }
+}

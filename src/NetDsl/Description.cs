@@ -1,0 +1,38 @@
+namespace NetDsl;
+
+/// <summary>The kinds of layer the generator knows.</summary>
+public enum LayerKind { Input, Conv, MaxPool, AvgPool, Dense, Dropout, Relu, Tanh, Sigmoid }
+
+/// <summary>
+/// One row of the compile-time summary: everything here was computed by the source generator.
+/// Receptive field: a unit of this layer sees <see cref="RfSize"/>×RfSize input pixels, neighbouring units are
+/// <see cref="RfJump"/> input pixels apart, and the first unit's field is centred on input pixel <see cref="RfStart"/>.
+/// </summary>
+public sealed record LayerInfo(
+    string Name, LayerKind Kind, string Stage, Shape Input, Shape Output,
+    long Parameters, long MultiplyAdds, int RfSize, int RfJump, double RfStart)
+{
+    /// <summary>Bytes of float32 activations this layer holds per sample.</summary>
+    public long ActivationBytes => 4L * Output.Size;
+}
+
+/// <summary>A named slice of the flat parameter buffer; <see cref="Dims"/> follows PyTorch's layout.</summary>
+public sealed record ParameterInfo(string Name, int Offset, int Length, int[] Dims, int FanIn, int FanOut);
+
+/// <summary>A stage property: a named, contiguous run of layers.</summary>
+public sealed record Stage(string Name, int FirstLayer, int LayerCount, Shape Output);
+
+/// <summary>The compile-time description of a generated network.</summary>
+public sealed record NetworkDescription(
+    string Name, Shape Input, int Classes,
+    IReadOnlyList<LayerInfo> Layers, IReadOnlyList<ParameterInfo> Parameters, IReadOnlyList<Stage> Stages)
+{
+    public int ParameterCount => Parameters.Count == 0 ? 0 : Parameters[^1].Offset + Parameters[^1].Length;
+    public long MultiplyAdds => Layers.Sum(l => l.MultiplyAdds);
+}
+
+/// <summary>Implemented by the generator for every <see cref="NetworkAttribute"/> class.</summary>
+public interface INetwork
+{
+    NetworkDescription Description { get; }
+}
