@@ -51,6 +51,11 @@ public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Span<T> GradSlot(int offset, int size, int n0, int n1) =>
         Gradients.AsSpan(offset * Capacity + n0 * size, (n1 - n0) * size);
 
+    public Span<T> ScratchOf(int worker) => Scratch[worker];
+    public Span<T> ParameterGradientsOf(int worker) => ParameterGradients[worker];
+    public Span<int> LabelsOf(int n0, int n1) => Labels.AsSpan(n0, n1 - n0);
+    public Span<T> LossesOf(int n0, int n1) => Losses.AsSpan(n0, n1 - n0);
+
     public Span<T> Input(int n0, int n1) => Slot(Layout.InputOffset, Layout.InputSize, n0, n1);
     public Span<T> Logits(int n0, int n1) => Slot(Layout.LogitsOffset, Layout.Classes, n0, n1);
 

@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace NetDsl.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the generator reports. Ids are stable: never renumber, only add.
+/// Messages name the layer as "Stage: Kind" and show the numbers behind the verdict.
+/// </summary>
+internal static class Catalog
+{
+    private const string Category = "NetDsl";
+    // Relative to the repository root: docs/diagnostics.md has a section per id.
+    private const string HelpRoot = "docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor NetworkNotPartial = Error("NDSL0001",
+        "Network class must be partial",
+        "Network class '{0}' must be declared partial so the generator can add its forward and backward passes");
+
+    public static readonly DiagnosticDescriptor NetworkNested = Error("NDSL0002",
+        "Network class must be a top-level, non-generic class",
+        "Network class '{0}' is {1}; declare networks as top-level, non-generic classes");
+
+    public static readonly DiagnosticDescriptor MissingInput = Error("NDSL0003",
+        "Network has no input shape",
+        "Network '{0}' has no input shape: add Input = new[] {{ channels, height, width }} to [Network]");
+
+    public static readonly DiagnosticDescriptor InvalidInput = Error("NDSL0004",
+        "Invalid input shape",
+        "Network '{0}': input shape {1} is invalid; expected three positive sizes (channels, height, width)");
+
+    public static readonly DiagnosticDescriptor InvalidArgument = Error("NDSL0005",
+        "Invalid layer argument",
+        "{0}: {1} {2} is {3}, but must be {4}");
+
+    public static readonly DiagnosticDescriptor KernelTooLarge = Error("NDSL0006",
+        "Kernel larger than its padded input",
+        "{0}: {1} kernel {2} does not fit the {3}×{4} input from {5} (padding {6}, padded size {7}×{8})");
+
+    public static readonly DiagnosticDescriptor StrideLeavesRemainder = Warning("NDSL0007",
+        "Stride does not tile the input evenly",
+        "{0}: {1} kernel {2} stride {3} does not tile the {4}×{5} input from {6} evenly: ({7} + 2×{8} − {2}) mod {3} = {9}, so the last {9} row(s)/column(s) are ignored");
+
+    public static readonly DiagnosticDescriptor StageNotPartial = Error("NDSL0008",
+        "Stage property must be a partial Stage property",
+        "Stage '{0}' must be declared as 'public partial Stage {0} {{ get; }}' ({1})");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error("NDSL0009",
+        "Network declares no layers",
+        "Network '{0}' declares no layers: add partial Stage properties carrying layer attributes such as [Conv(6, Kernel = 5), Relu]");
+
+    public static readonly DiagnosticDescriptor EmptyStage = Error("NDSL0010",
+        "Stage has no layers",
+        "Stage '{0}' has no layer attributes: add at least one, e.g. [Dense(10)]");
+
+    public static readonly DiagnosticDescriptor TooFewClasses = Error("NDSL0011",
+        "Softmax head needs at least two classes",
+        "Network '{0}' ends in {1} with {2} output(s); the softmax cross-entropy head needs at least 2");
+
+    public static readonly DiagnosticDescriptor TooLarge = Error("NDSL0012",
+        "Network too large",
+        "Network '{0}' needs {1} {2} per sample, more than a 32-bit offset can address");
+
+    public static readonly DiagnosticDescriptor MissingRuntime = Error("NDSL0013",
+        "NetDsl.Runtime is not referenced",
+        "Network '{0}' needs the NetDsl.Runtime assembly: add a reference to it so the generated CPU program can run");
+
+    public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
+    {
+        NetworkNotPartial, NetworkNested, MissingInput, InvalidInput, InvalidArgument, KernelTooLarge,
+        StrideLeavesRemainder, StageNotPartial, NoLayers, EmptyStage, TooFewClasses, TooLarge, MissingRuntime,
+    };
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
+
+    public static DiagnosticDescriptor Find(string id) => ById[id];
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id.ToLowerInvariant());
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpRoot + id.ToLowerInvariant());
+}

@@ -1,0 +1,25 @@
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace NetDsl.Generator.Model;
+
+/// <summary>A diagnostic waiting to be reported: a catalog id, where, and the message arguments.</summary>
+internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments) =>
+        new(descriptor.Id, location, arguments.Select(Format).ToEquatableArray());
+
+    /// <summary>Numbers are formatted here, invariantly, so messages read the same on every machine: 4,362,076,160.</summary>
+    private static string Format(object argument) => argument switch
+    {
+        int or long => ((System.IFormattable)argument).ToString("N0", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        _ => argument.ToString(),
+    };
+
+    public bool IsError => Diagnostics.Catalog.Find(Id).DefaultSeverity == DiagnosticSeverity.Error;
+
+    public Diagnostic ToDiagnostic() =>
+        Diagnostic.Create(Diagnostics.Catalog.Find(Id), Location?.ToLocation(), Arguments.ToArray<object>());
+}

@@ -1,0 +1,158 @@
+using Microsoft.CodeAnalysis;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>One test per diagnostic id: the id, the exact source text it points at, and the full message.</summary>
+public class DiagnosticTests
+{
+    private static string Net(string stages, string input = "Input = new[] { 1, 28, 28 }", string header = "public partial class Net") => $$"""
+        using NetDsl;
+        [Network({{input}})]
+        {{header}}
+        {
+        {{stages}}
+        }
+        """;
+
+    private static void AssertReported(string source, string id, string locatedText, string message, bool withRuntime = true)
+    {
+        var result = GeneratorHarness.Run(source, withRuntime);
+        var matches = result.Generator.Where(d => d.Id == id).ToList();
+        Assert.True(matches.Count == 1, $"expected one {id}, got:\n{GeneratorHarness.Describe(result.Generator, source)}");
+        var d = matches[0];
+        Assert.Equal(GeneratorHarness.FilePath, d.Location.GetLineSpan().Path);
+        Assert.Equal(locatedText, GeneratorHarness.LocatedText(d, source));
+        Assert.Equal(message, d.GetMessage());
+        Assert.DoesNotContain(result.Compilation, c => c.Id == "CS8785");   // the generator did not crash
+    }
+
+    [Fact]
+    public void NDSL0001_network_not_partial() => AssertReported(
+        Net("", header: "public class Net"), "NDSL0001", "Net",
+        "Network class 'Net' must be declared partial so the generator can add its forward and backward passes");
+
+    [Fact]
+    public void NDSL0002_nested_network() => AssertReported("""
+        using NetDsl;
+        public partial class Outer
+        {
+            [Network(Input = new[] { 1, 4, 4 })]
+            public partial class Inner { [Dense(10)] public partial Stage L { get; } }
+        }
+        """, "NDSL0002", "Inner", "Network class 'Inner' is nested inside 'Outer'; declare networks as top-level, non-generic classes");
+
+    [Fact]
+    public void NDSL0002_generic_network() => AssertReported(
+        Net("[Dense(10)] public partial Stage L { get; }", header: "public partial class Net<T>"), "NDSL0002", "Net",
+        "Network class 'Net' is generic; declare networks as top-level, non-generic classes");
+
+    [Fact]
+    public void NDSL0003_missing_input() => AssertReported(
+        Net("[Dense(10)] public partial Stage L { get; }", input: ""), "NDSL0003", "Network()",
+        "Network 'Net' has no input shape: add Input = new[] { channels, height, width } to [Network]");
+
+    [Theory]
+    [InlineData("1, 28", "(1,28)")]
+    [InlineData("1, 0, 28", "(1,0,28)")]
+    [InlineData("3, 32, 32, 1", "(3,32,32,1)")]
+    public void NDSL0004_invalid_input(string dims, string shown) => AssertReported(
+        Net("[Dense(10)] public partial Stage L { get; }", input: $"Input = new[] {{ {dims} }}"), "NDSL0004", $"Network(Input = new[] {{ {dims} }})",
+        $"Network 'Net': input shape {shown} is invalid; expected three positive sizes (channels, height, width)");
+
+    [Theory]
+    [InlineData("Conv(0)", "C: Conv out channels is 0, but must be at least 1")]
+    [InlineData("Conv(6, Kernel = 0)", "C: Conv kernel is 0, but must be at least 1")]
+    [InlineData("Conv(6, Stride = -1)", "C: Conv stride is -1, but must be at least 1")]
+    [InlineData("Conv(6, Padding = -2)", "C: Conv padding is -2, but must be zero or more")]
+    [InlineData("MaxPool(0)", "C: MaxPool kernel is 0, but must be at least 1")]
+    [InlineData("AvgPool(2, Stride = -3)", "C: AvgPool stride is -3, but must be at least 1")]
+    [InlineData("Dense(-3)", "C: Dense units is -3, but must be at least 1")]
+    [InlineData("Dropout(1.0)", "C: Dropout probability is 1, but must be at least 0 and below 1")]
+    [InlineData("Dropout(-0.1)", "C: Dropout probability is -0.1, but must be at least 0 and below 1")]
+    public void NDSL0005_invalid_argument(string layer, string message) => AssertReported(
+        Net($"[{layer}] public partial Stage C {{ get; }}\n[Dense(10)] public partial Stage L {{ get; }}"), "NDSL0005", layer, message);
+
+    [Fact]
+    public void NDSL0006_kernel_larger_than_padded_input() => AssertReported(Net("""
+            [Conv(6, Kernel = 5), Relu, MaxPool(2)] public partial Stage C1 { get; }
+            [Conv(16, Kernel = 5)]                  public partial Stage C3 { get; }
+            [Dense(10)]                             public partial Stage L { get; }
+        """, input: "Input = new[] { 1, 12, 12 }"), "NDSL0006", "Conv(16, Kernel = 5)",
+        "C3: Conv kernel 5 does not fit the 4×4 input from C1 (padding 0, padded size 4×4)");
+
+    [Fact]
+    public void NDSL0006_names_an_inner_layer_of_the_same_stage() => AssertReported(Net("""
+            [Conv(6, Kernel = 3), MaxPool(4)] public partial Stage C { get; }
+            [Dense(10)]                       public partial Stage L { get; }
+        """, input: "Input = new[] { 1, 4, 4 }"), "NDSL0006", "MaxPool(4)",
+        "C: MaxPool kernel 4 does not fit the 2×2 input from C.0 (Conv) (padding 0, padded size 2×2)");
+
+    [Fact]
+    public void NDSL0007_uneven_stride_is_a_warning_and_generation_continues()
+    {
+        string source = Net("[MaxPool(2)] public partial Stage P { get; }\n[Dense(10)] public partial Stage L { get; }", input: "Input = new[] { 1, 7, 7 }");
+        AssertReported(source, "NDSL0007", "MaxPool(2)",
+            "P: MaxPool kernel 2 stride 2 does not tile the 7×7 input from the input evenly: (7 + 2×0 − 2) mod 2 = 1, so the last 1 row(s)/column(s) are ignored");
+        var result = GeneratorHarness.Run(source);
+        Assert.Equal(DiagnosticSeverity.Warning, result.Generator.Single().Severity);
+        Assert.Equal(2, result.Sources.Count());
+    }
+
+    [Theory]
+    [InlineData("[Dense(10)] public Stage L { get; } = null!;", "it is not partial")]
+    [InlineData("[Dense(10)] public static partial Stage L { get; }", "it is static")]
+    [InlineData("[Dense(10)] public partial int L { get; }", "its type is int")]
+    public void NDSL0008_stage_property_must_be_partial_stage(string stage, string reason) => AssertReported(
+        Net(stage), "NDSL0008", "L", $"Stage 'L' must be declared as 'public partial Stage L {{ get; }}' ({reason})");
+
+    [Fact]
+    public void NDSL0009_no_layers() => AssertReported(
+        Net("public int Unrelated => 1;"), "NDSL0009", "Network(Input = new[] { 1, 28, 28 })",
+        "Network 'Net' declares no layers: add partial Stage properties carrying layer attributes such as [Conv(6, Kernel = 5), Relu]");
+
+    [Fact]
+    public void NDSL0010_empty_stage() => AssertReported(
+        Net("public partial Stage Empty { get; }\n[Dense(10)] public partial Stage L { get; }"), "NDSL0010", "Empty",
+        "Stage 'Empty' has no layer attributes: add at least one, e.g. [Dense(10)]");
+
+    [Fact]
+    public void NDSL0011_single_output() => AssertReported(
+        Net("[Dense(1)] public partial Stage L { get; }"), "NDSL0011", "Network(Input = new[] { 1, 28, 28 })",
+        "Network 'Net' ends in L with 1 output(s); the softmax cross-entropy head needs at least 2");
+
+    [Fact]
+    public void NDSL0012_too_large() => AssertReported(
+        Net("[Conv(64, Kernel = 1)] public partial Stage C { get; }\n[Dense(10)] public partial Stage L { get; }", input: "Input = new[] { 1, 8192, 8192 }"),
+        "NDSL0012", "Network(Input = new[] { 1, 8192, 8192 })",
+        "Network 'Net' needs 4,362,076,160 activations per sample, more than a 32-bit offset can address");
+
+    [Fact]
+    public void NDSL0013_runtime_not_referenced() => AssertReported(
+        Net("[Dense(10)] public partial Stage L { get; }"), "NDSL0013", "Network(Input = new[] { 1, 28, 28 })",
+        "Network 'Net' needs the NetDsl.Runtime assembly: add a reference to it so the generated CPU program can run", withRuntime: false);
+
+    [Fact]
+    public void A_network_with_errors_gets_stage_stubs_so_only_our_error_shows()
+    {
+        var result = GeneratorHarness.Run(Net("[Conv(0)] public partial Stage C { get; }\n[Dense(10)] public partial Stage L { get; }"));
+
+        Assert.Equal("NDSL0005", Assert.Single(result.Generator).Id);
+        Assert.Empty(result.Errors);
+        Assert.EndsWith(".Stubs.g.cs", Assert.Single(result.Sources).HintName);
+    }
+
+    [Fact]
+    public void Every_catalog_entry_has_a_test_and_a_release_note()
+    {
+        var ids = Diagnostics.Catalog.All.Select(d => d.Id).ToList();
+        var tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name).Where(n => n.StartsWith("NDSL")).Select(n => n[..8]).ToHashSet();
+        string releases = File.ReadAllText(Path.Combine(RepoRoot(), "src", "NetDsl.Generator", "AnalyzerReleases.Unshipped.md"));
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Contains(id, tested));
+        Assert.All(ids, id => Assert.Contains(id + " |", releases));
+    }
+
+    internal static string RepoRoot([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", ".."));
+}

@@ -1,0 +1,32 @@
+using NetDsl.Testing;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>Every emitted file and every diagnostic list of the sample networks, against approved snapshots.</summary>
+public class SnapshotTests
+{
+    [Theory]
+    [InlineData(nameof(Sources.LeNet5), Sources.LeNet5)]
+    [InlineData(nameof(Sources.LeNet5Classic), Sources.LeNet5Classic)]
+    [InlineData(nameof(Sources.Strided), Sources.Strided)]
+    public void Emitted_files_match_snapshots_and_compile(string name, string source)
+    {
+        var result = GeneratorHarness.Run(source);
+
+        Assert.Empty(result.Errors);
+        var sources = result.Sources.ToList();
+        Assert.Equal(2, sources.Count);
+        foreach (var file in sources)
+            Snapshot.Match(file.SourceText.ToString(), file.HintName.Replace(".g.cs", ""), "cs");
+        Snapshot.Match(GeneratorHarness.Describe(result.Generator, source), name + ".diagnostics");
+    }
+
+    [Fact]
+    public void Generated_code_narrates_each_layer_with_its_shapes()
+    {
+        var cpu = GeneratorHarness.Run(Sources.LeNet5).Sources.Single(s => s.HintName.EndsWith(".Cpu.g.cs")).SourceText.ToString();
+
+        Assert.Contains("// C1.0 Conv 5x5/1 pad 2: (N,1,28,28) -> (N,6,28,28), 156 params", cpu);
+        Assert.Contains("// C1.0 Conv 5x5/1 pad 2: (N,1,28,28) -> (N,6,28,28), 156 params; no input gradient needed", cpu);
+    }
+}

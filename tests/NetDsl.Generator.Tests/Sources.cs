@@ -1,0 +1,52 @@
+namespace NetDsl.Generator.Tests;
+
+/// <summary>Networks used across generator tests, written as a user would write them.</summary>
+internal static class Sources
+{
+    public const string LeNet5 = """
+        using NetDsl;
+        namespace Zoo;
+
+        [Network(Input = new[] { 1, 28, 28 })]
+        public partial class LeNet5
+        {
+            [Conv(6, Kernel = 5, Padding = 2), Relu, MaxPool(2)] public partial Stage C1 { get; }
+            [Conv(16, Kernel = 5), Relu, MaxPool(2)]             public partial Stage C3 { get; }
+            [Dense(120), Relu]                                   public partial Stage F5 { get; }
+            [Dense(84), Relu]                                    public partial Stage F6 { get; }
+            [Dense(10)]                                          public partial Stage Logits { get; }
+        }
+        """;
+
+    /// <summary>The 1998 flavour: tanh and average pooling, 32×32 input, no padding.</summary>
+    public const string LeNet5Classic = """
+        using NetDsl;
+        namespace Zoo;
+
+        [Network(Input = new[] { 1, 32, 32 })]
+        internal partial class LeNet5Classic
+        {
+            [Conv(6, Kernel = 5), Tanh, AvgPool(2)]  public partial Stage C1 { get; }
+            [Conv(16, Kernel = 5), Tanh, AvgPool(2)] public partial Stage C3 { get; }
+            [Conv(120, Kernel = 5), Tanh]            public partial Stage C5 { get; }
+            [Dense(84), Tanh]                        public partial Stage F6 { get; }
+            [Dense(10)]                              internal partial Stage Output { get; }
+        }
+        """;
+
+    /// <summary>Strided and padded convolution, overlapping max pooling, dropout, sigmoid; global namespace; starts with a pool.</summary>
+    public const string Strided = """
+        using NetDsl;
+
+        [Network(Input = new[] { 3, 17, 17 })]
+        public sealed partial class Strided
+        {
+            [AvgPool(1)]                                         public partial Stage Stem { get; }
+            [Conv(8, Kernel = 3, Stride = 2, Padding = 1), Relu] public partial Stage Down { get; }
+            [MaxPool(3, Stride = 2), Dropout(0.25)]              public partial Stage Pool { get; }
+            [Dense(16), Sigmoid, Dropout, Dense(4)]              public partial Stage Head { get; }
+
+            public int NotAStage => 42;
+        }
+        """;
+}
