@@ -1,0 +1,40 @@
+using System.CommandLine;
+using NetDsl.Networks;
+using Spectre.Console;
+
+namespace NetDsl.Cli.Commands;
+
+/// <summary><c>netdsl summary NET</c>: the compile-time table, without running anything.</summary>
+internal static class SummaryCommand
+{
+    public static Command Create()
+    {
+        var network = CommonOptions.NetworkArgument();
+        var command = new Command("summary", "Print a network's compile-time summary: shapes, parameters, multiply-adds, receptive fields.") { network };
+        command.SetAction(result => Render(Zoo.Create(result.GetValue(network)!).Description));
+        return command;
+    }
+
+    public static void Render(NetworkDescription d)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title($"[bold]{d.Name}[/]  input {d.Input}, {d.Classes} classes");
+        table.AddColumn("layer");
+        table.AddColumn("kind");
+        table.AddColumn(new TableColumn("output").RightAligned());
+        table.AddColumn(new TableColumn("params").RightAligned());
+        table.AddColumn(new TableColumn("mult-adds").RightAligned());
+        table.AddColumn(new TableColumn("activations").RightAligned());
+        table.AddColumn(new TableColumn("RF size").RightAligned());
+        table.AddColumn(new TableColumn("RF jump").RightAligned());
+        table.AddColumn(new TableColumn("RF start").RightAligned());
+        foreach (var l in d.Layers)
+            table.AddRow(l.Name, l.Kind.ToString(), l.Output.ToString(), $"{l.Parameters:N0}", $"{l.MultiplyAdds:N0}",
+                Units.Bytes(l.ActivationBytes), $"{l.RfSize}", $"{l.RfJump}", $"{l.RfStart:0.##}");
+        table.AddEmptyRow();
+        table.AddRow("[bold]total[/]", "", "", $"[bold]{d.ParameterCount:N0}[/]", $"[bold]{d.MultiplyAdds:N0}[/]",
+            Units.Bytes(d.Layers.Sum(l => l.ActivationBytes)), "", "", "");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"Parameters: {d.ParameterCount:N0} ({Units.Bytes(4L * d.ParameterCount)} as float32); "
+                               + $"{d.MultiplyAdds:N0} multiply-adds and {Units.Bytes(d.Layers.Sum(l => l.ActivationBytes))} of activations per sample.");
+    }
+}

@@ -1,0 +1,79 @@
+using System.Numerics;
+
+namespace NetDsl.Runtime.Tests.Networks;
+
+/// <summary>
+/// One fixed batch through a generated network: random inputs, labels and parameters, evaluated as the trainer
+/// does (training mode, fixed dropout seed), with the batch split evenly across <c>workers</c>.
+/// </summary>
+internal sealed class NetworkHarness<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ICpuNetwork _net;
+    private readonly Workspace<T> _ws;
+    private readonly int _batch;
+
+    private NetworkHarness(ICpuNetwork net, int batch, int workers)
+    {
+        _net = net;
+        _batch = batch;
+        Parameters = new T[net.Description.ParameterCount];
+        _ws = new Workspace<T>(net.Layout, Parameters.Length, batch, workers)
+        {
+            BatchSize = batch, Training = true, HasLabels = true, StepSeed = 42,
+        };
+    }
+
+    public T[] Parameters { get; }
+
+    public static NetworkHarness<T> Random(ICpuNetwork net, int batch, int seed, int workers = 1)
+    {
+        var h = new NetworkHarness<T>(net, batch, workers);
+        var random = new System.Random(seed);
+        net.InitializeParameters<T>(h.Parameters, (ulong)seed);
+        // Non-zero biases, so that bias gradients and ReLU/max-pool routing are exercised away from symmetric points.
+        for (int i = 0; i < h.Parameters.Length; i++) h.Parameters[i] += T.CreateChecked(0.05 * (random.NextDouble() - 0.5));
+        var input = h._ws.Input(0, batch);
+        for (int i = 0; i < input.Length; i++) input[i] = T.CreateChecked(random.NextDouble() * 2 - 1);
+        for (int n = 0; n < batch; n++) h._ws.Labels[n] = random.Next(net.Layout.Classes);
+        return h;
+    }
+
+    /// <summary>The same batch and parameters in another precision.</summary>
+    public static NetworkHarness<T> From<TSource>(ICpuNetwork net, NetworkHarness<TSource> source) where TSource : unmanaged, IFloatingPointIeee754<TSource>
+    {
+        var h = new NetworkHarness<T>(net, source._batch, source._ws.Workers);
+        for (int i = 0; i < h.Parameters.Length; i++) h.Parameters[i] = T.CreateChecked(source.Parameters[i]);
+        var from = source._ws.Input(0, source._batch);
+        var to = h._ws.Input(0, h._batch);
+        for (int i = 0; i < to.Length; i++) to[i] = T.CreateChecked(from[i]);
+        source._ws.Labels.CopyTo(h._ws.Labels, 0);
+        return h;
+    }
+
+    /// <summary>Mean cross-entropy over the batch.</summary>
+    public double Loss()
+    {
+        ForEachWorker((w, n0, n1) => _net.Forward<T>(Parameters, _ws, w, n0, n1));
+        double sum = 0;
+        for (int n = 0; n < _batch; n++) sum += double.CreateChecked(_ws.Losses[n]);
+        return sum / _batch;
+    }
+
+    /// <summary>dLoss/dParameters, summed over workers.</summary>
+    public double[] Gradients()
+    {
+        _ws.ClearParameterGradients();
+        ForEachWorker((w, n0, n1) =>
+        {
+            _net.Forward<T>(Parameters, _ws, w, n0, n1);
+            _net.Backward<T>(Parameters, _ws, w, n0, n1);
+        });
+        return _ws.ReduceParameterGradients().Select(g => double.CreateChecked(g)).ToArray();
+    }
+
+    private void ForEachWorker(Action<int, int, int> run)
+    {
+        for (int w = 0; w < _ws.Workers; w++)
+            run(w, w * _batch / _ws.Workers, (w + 1) * _batch / _ws.Workers);
+    }
+}
