@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using NetDsl.Runtime.Data;
+
+namespace NetDsl.Runtime.Training;
+
+/// <summary>
+/// Mini-batch training of a generated network: shuffles, fills a workspace, runs forward and backward in parallel
+/// over contiguous sample ranges, sums the workers' gradients and steps the optimizer. Deterministic in the seed for a
+/// given worker count; different worker counts differ only by the order in which float gradients are summed.
+/// </summary>
+public sealed class Trainer
+{
+    private const ulong ShuffleStream = 1, DropoutStream = 2;
+    private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly ParallelPass _training;
+    private ParallelPass? _evaluation;
+    private int[] _order = [];
+
+    /// <param name="parameters">The flat parameter buffer, updated in place (initialize or load it first).</param>
+    /// <param name="batchSize">Samples per mini-batch, and the capacity of the workspace.</param>
+    /// <param name="seed">Seeds the per-epoch shuffles and per-step dropout masks.</param>
+    /// <param name="schedule">Sets the optimizer's learning rate before every step; null leaves it alone.</param>
+    /// <param name="workers">Threads per batch; <see cref="Environment.ProcessorCount"/> when null.</param>
+    public Trainer(ICpuNetwork network, float[] parameters, IOptimizer optimizer, int batchSize, ulong seed = 0,
+        ILearningRateSchedule? schedule = null, int? workers = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var description = network.Description;
+        if (parameters.Length != description.ParameterCount)
+            throw new ArgumentException(
+                $"Network '{description.Name}' has {description.ParameterCount} parameters, but the buffer holds {parameters.Length}.",
+                nameof(parameters));
+        if (network.Layout.InputSize != description.Input.Size || network.Layout.Classes != description.Classes)
+            throw new ArgumentException(
+                $"Network '{description.Name}' is inconsistent: its layout takes {network.Layout.InputSize} inputs and " +
+                $"{network.Layout.Classes} classes, its description {description.Input} = {description.Input.Size} inputs and {description.Classes} classes.",
+                nameof(network));
+
+        Network = network;
+        Parameters = parameters;
+        Optimizer = optimizer;
+        Schedule = schedule;
+        Seed = seed;
+        _training = new ParallelPass(network, parameters, batchSize, workers ?? Environment.ProcessorCount);
+    }
+
+    public ICpuNetwork Network { get; }
+    public float[] Parameters { get; }
+    public IOptimizer Optimizer { get; }
+    public ILearningRateSchedule? Schedule { get; }
+    public int BatchSize => _training.Workspace.Capacity;
+    public int Workers => _training.Workspace.Workers;
+    public ulong Seed { get; private set; }
+    /// <summary>Completed epochs: the index of the epoch the next <see cref="TrainEpoch"/> trains.</summary>
+    public int Epoch { get; private set; }
+    /// <summary>Optimizer steps taken.</summary>
+    public long Step { get; private set; }
+    /// <summary>Mini-batches of the current epoch already trained; non-zero only after a cancelled epoch.</summary>
+    public int BatchInEpoch { get; private set; }
+
+    /// <summary>
+    /// Trains one pass over <paramref name="data"/> in a shuffled order that depends only on the seed and the epoch.
+    /// After a cancellation (<see cref="OperationCanceledException"/>), the finished batches are kept and the next call
+    /// continues the same epoch where it stopped.
+    /// </summary>
+    public EpochResult TrainEpoch(IBatchSource data, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+    {
+        CheckCompatible(data);
+        int batches = (int)((data.Count + (long)BatchSize - 1) / BatchSize);
+        if (BatchInEpoch > batches)
+            throw new InvalidOperationException(
+                $"The trainer stopped after batch {BatchInEpoch} of epoch {Epoch}, but this data set has only {batches} batches.");
+        if (_order.Length != data.Count) _order = new int[data.Count];
+        new SplitMix64(SplitMix64.Hash(Seed, ShuffleStream, (ulong)Epoch)).Permutation(_order);
+
+        var ws = _training.Workspace;
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        var totals = new Totals();
+        for (int batch = BatchInEpoch; batch < batches; batch++)
+        {
+            ct.ThrowIfCancellationRequested();
+            int start = batch * BatchSize;
+            int count = FillBatch(_training, data, _order.AsSpan(start, Math.Min(BatchSize, data.Count - start)));
+            // Set per batch: a progress handler may evaluate or predict with this workspace in between.
+            ws.Training = true;
+            ws.HasLabels = true;
+            ws.StepSeed = SplitMix64.Hash(Seed, DropoutStream, (ulong)Step);
+            ws.ClearParameterGradients();
+            _training.Run(count, backward: true);
+            if (Schedule is not null) Optimizer.LearningRate = Schedule.At(Step);
+            Optimizer.Step(Parameters, ws.ReduceParameterGradients());
+            Step++;
+            BatchInEpoch = batch + 1;
+            totals.Add(_training, count);
+
+            if (progress is not null && (BatchInEpoch == batches || clock.Elapsed - lastReport >= ReportInterval))
+            {
+                lastReport = clock.Elapsed;
+                progress.Report(new TrainingProgress(Epoch, BatchInEpoch, batches, totals.Samples, totals.MeanLoss,
+                    totals.Top1, Optimizer.LearningRate, totals.Samples / Math.Max(lastReport.TotalSeconds, 1e-9), lastReport));
+            }
+        }
+        var result = new EpochResult(Epoch, totals.MeanLoss, totals.Top1, totals.Samples, clock.Elapsed);
+        Epoch++;
+        BatchInEpoch = 0;
+        return result;
+    }
+
+    /// <summary>Loss and top-1/top-5 accuracy over <paramref name="data"/> in order, without dropout or updates.</summary>
+    public EvaluationResult Evaluate(IBatchSource data, int batchSize = 256)
+    {
+        CheckCompatible(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var pass = PassFor(batchSize);
+        pass.Workspace.Training = false;
+        pass.Workspace.HasLabels = true;
+        var totals = new Totals();
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            var indices = pass.Indices.AsSpan(0, Math.Min(batchSize, data.Count - start));
+            for (int i = 0; i < indices.Length; i++) indices[i] = start + i;
+            int count = FillBatch(pass, data, indices);
+            pass.Run(count, backward: false);
+            totals.Add(pass, count);
+        }
+        return new EvaluationResult(totals.MeanLoss, totals.Top1, totals.Top5, totals.Samples);
+    }
+
+    /// <summary>Logits (before softmax) for the samples stored back to back in <paramref name="inputs"/>.</summary>
+    public void Predict(ReadOnlySpan<float> inputs, Span<float> logits)
+    {
+        int inputSize = Network.Layout.InputSize, classes = Network.Layout.Classes;
+        int samples = inputs.Length / inputSize;
+        if (inputs.Length != samples * inputSize || logits.Length != samples * classes)
+            throw new ArgumentException(
+                $"Expected whole samples of {inputSize} inputs and room for {classes} logits each; got {inputs.Length} inputs and {logits.Length} logits.");
+        var ws = _training.Workspace;
+        ws.Training = false;
+        ws.HasLabels = false;
+        for (int start = 0; start < samples; start += BatchSize)
+        {
+            int count = Math.Min(BatchSize, samples - start);
+            inputs.Slice(start * inputSize, count * inputSize).CopyTo(ws.Input(0, count));
+            ws.BatchSize = count;
+            _training.Run(count, backward: false);
+            ws.Logits(0, count).CopyTo(logits.Slice(start * classes, count * classes));
+        }
+    }
+
+    public TrainerState ExportState() => new(Epoch, Step, BatchInEpoch, Seed, Optimizer.ExportState());
+
+    /// <summary>Restores a state from <see cref="ExportState"/>; load the matching parameters into <see cref="Parameters"/> too.</summary>
+    public void ImportState(TrainerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentOutOfRangeException.ThrowIfNegative(state.Epoch);
+        ArgumentOutOfRangeException.ThrowIfNegative(state.Step);
+        ArgumentOutOfRangeException.ThrowIfNegative(state.BatchInEpoch);
+        Optimizer.ImportState(state.Optimizer);
+        (Epoch, Step, BatchInEpoch, Seed) = (state.Epoch, state.Step, state.BatchInEpoch, state.Seed);
+    }
+
+    private void CheckCompatible(IBatchSource data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var description = Network.Description;
+        if (data.SampleShape != description.Input || data.Classes != description.Classes)
+            throw new ArgumentException(
+                $"The data has samples of shape {data.SampleShape} in {data.Classes} classes, but network '{description.Name}' " +
+                $"takes {description.Input} in {description.Classes} classes.", nameof(data));
+        if (data.Count == 0) throw new ArgumentException("The data set is empty.", nameof(data));
+    }
+
+    /// <summary>Evaluation batches larger than the training batch get a workspace of their own, made once.</summary>
+    private ParallelPass PassFor(int batchSize)
+    {
+        if (batchSize <= BatchSize) return _training;
+        if (_evaluation is null || _evaluation.Workspace.Capacity != batchSize)
+            _evaluation = new ParallelPass(Network, Parameters, batchSize, Workers);
+        return _evaluation;
+    }
+
+    private static int FillBatch(ParallelPass pass, IBatchSource data, ReadOnlySpan<int> indices)
+    {
+        var ws = pass.Workspace;
+        int count = indices.Length;
+        var labels = ws.Labels.AsSpan(0, count);
+        data.Fill(indices, ws.Input(0, count), labels);
+        foreach (int label in labels)
+            if ((uint)label >= (uint)data.Classes)
+                throw new InvalidDataException($"The data set produced label {label}, outside its {data.Classes} classes.");
+        ws.BatchSize = count;
+        return count;
+    }
+
+    /// <summary>Running sums over a pass, in sample order so results do not depend on the worker split.</summary>
+    private struct Totals
+    {
+        private double _lossSum;
+        private long _top1, _top5;
+        public long Samples { get; private set; }
+        public readonly double MeanLoss => _lossSum / Samples;
+        public readonly double Top1 => (double)_top1 / Samples;
+        public readonly double Top5 => (double)_top5 / Samples;
+
+        public void Add(ParallelPass pass, int count)
+        {
+            var losses = pass.Workspace.Losses.AsSpan(0, count);
+            var ranks = pass.LabelRanks.AsSpan(0, count);
+            for (int i = 0; i < count; i++)
+            {
+                _lossSum += losses[i];
+                if (ranks[i] < 1) _top1++;
+                if (ranks[i] < 5) _top5++;
+            }
+            Samples += count;
+        }
+    }
+}
