@@ -1,14 +1,25 @@
-namespace NetDsl.Runtime.Training;
+namespace NetDsl.Runtime;
 
 /// <summary>
-/// SplitMix64 (Steele, Lea and Flood 2014): a tiny, fast generator whose whole state is one ulong. The trainer derives
-/// every random stream by hashing (seed, stream, counter), so its randomness never needs saving beyond the seed.
+/// SplitMix64 (Steele, Lea and Flood 2014): a tiny, fast generator whose whole state is one ulong. Every random stream
+/// in NetDsl (shuffles, initialization, dropout masks) is derived by hashing (seed, stream, counter), so randomness
+/// never needs saving beyond the seed and does not depend on how work is split across threads.
 /// </summary>
 internal struct SplitMix64(ulong state)
 {
     private const ulong Golden = 0x9E3779B97F4A7C15;
 
     public ulong Next() => Mix(state += Golden);
+
+    /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
+    public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Standard normal by Box–Muller; the second variate is discarded to keep stream positions simple.</summary>
+    public double NextGaussian()
+    {
+        double u1 = 1.0 - NextDouble(), u2 = NextDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
 
     /// <summary>Uniform in [0, bound), without modulo bias (Lemire 2019).</summary>
     public uint NextBelow(uint bound)
@@ -37,7 +48,7 @@ internal struct SplitMix64(ulong state)
         }
     }
 
-    private static ulong Mix(ulong z)
+    public static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
