@@ -3,6 +3,9 @@ using NetDsl.Cli.Commands;
 
 var root = new RootCommand("netdsl: declare, train, run and inspect convolutional networks compiled from C#.")
 {
+    TrainCommand.Create(),
+    EvalCommand.Create(),
     SummaryCommand.Create(),
+    BenchCommand.Create(),
 };
-return root.Parse(args).Invoke();
+return await root.Parse(args).InvokeAsync();

@@ -6,6 +6,28 @@ namespace NetDsl.Cli.Commands;
 /// <summary>Arguments and options several commands share, declared once.</summary>
 internal static class CommonOptions
 {
+    public static Option<string?> DataOption() => new("--data")
+    {
+        Description = $"Folder with the four Fashion-MNIST IDX files (default: {NetDsl.Runtime.Data.FashionMnist.DefaultDirectory}).",
+    };
+
+    /// <summary>
+    /// Runs a command, turning the errors a user can fix (missing data, bad files, bad arguments) into one red line
+    /// and exit code 2 instead of a stack trace.
+    /// </summary>
+    public static int Guard(Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (Exception e) when (e is NetDsl.Runtime.Data.DatasetNotFoundException or InvalidDataException or IOException or ArgumentException)
+        {
+            Spectre.Console.AnsiConsole.MarkupLine($"[red]error:[/] {Spectre.Console.Markup.Escape(e.Message)}");
+            return 2;
+        }
+    }
+
     public static Argument<string> NetworkArgument() => new("network")
     {
         Description = $"The network to use: {string.Join(", ", Zoo.Names)}.",

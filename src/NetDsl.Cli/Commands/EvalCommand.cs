@@ -1,0 +1,31 @@
+using System.CommandLine;
+using NetDsl.Networks;
+using NetDsl.Runtime.Data;
+using NetDsl.Runtime.Training;
+using Spectre.Console;
+
+namespace NetDsl.Cli.Commands;
+
+/// <summary><c>netdsl eval NET --weights FILE</c>: top-1 and top-5 accuracy on the Fashion-MNIST test set.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var network = CommonOptions.NetworkArgument();
+        var data = CommonOptions.DataOption();
+        var weights = new Option<string>("--weights") { Description = "A checkpoint from train, or PyTorch weights as safetensors.", Required = true };
+        var command = new Command("eval", "Evaluate trained weights on the Fashion-MNIST test set.") { network, data, weights };
+        command.SetAction(result => CommonOptions.Guard(() =>
+        {
+            var net = Zoo.Create(result.GetValue(network)!);
+            var parameters = new float[net.Description.ParameterCount];
+            TrainingCheckpoint.LoadParameters(result.GetValue(weights)!, net.Description, parameters);
+            var test = FashionMnist.Load(result.GetValue(data)).Test;
+            var trainer = new Trainer(net, parameters, new Sgd(0), batchSize: 256);
+            var r = trainer.Evaluate(test);
+            AnsiConsole.MarkupLine($"{net.Description.Name} on {r.Samples:N0} test images: top-1 [bold]{r.Top1Accuracy:P2}[/], top-5 {r.Top5Accuracy:P2}, loss {r.MeanLoss:0.0000}");
+            return 0;
+        }));
+        return command;
+    }
+}
