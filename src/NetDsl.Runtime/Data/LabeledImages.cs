@@ -69,12 +69,16 @@ public sealed class LabeledImages : IBatchSource
     /// <summary>The raw pixels (row-major bytes) of image <paramref name="index"/>.</summary>
     public ReadOnlySpan<byte> Pixels(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        if ((uint)index >= (uint)Count)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Expected an image index from 0 to {Count - 1}.");
         return _pixels.Span.Slice(index * SampleShape.Size, SampleShape.Size);
     }
 
     /// <summary>Writes (pixel/255 − Mean)/Std of each sample in <paramref name="indices"/> back to back, and its label.</summary>
-    /// <remarks>The destinations may be longer than needed (e.g. a workspace sized for a full batch); only the prefix is written.</remarks>
+    /// <remarks>
+    /// The destinations may be longer than needed (e.g. a workspace sized for a full batch); only the prefix is written.
+    /// Reads shared state only, so several threads may fill batches at once.
+    /// </remarks>
     public void Fill(ReadOnlySpan<int> indices, Span<float> inputs, Span<int> labels)
     {
         int size = SampleShape.Size;

@@ -22,6 +22,8 @@ public sealed class LabeledImagesTests : IDisposable
         Assert.Equal(10, data.Classes);
         Assert.Equal([2, 0, 9], data.Labels.ToArray());
         Assert.Equal(Pixels(60)[20..40], data.Pixels(1).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => data.Pixels(3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => data.Pixels(-1));
     }
 
     [Fact]
