@@ -9,7 +9,7 @@ batch=64 steps=300 rounds=3
 while [ $# -gt 0 ]; do case "$1" in --batch) batch=$2; shift 2;; --steps) steps=$2; shift 2;; --rounds) rounds=$2; shift 2;; *) echo "unknown $1" >&2; exit 2;; esac; done
 
 dotnet build src/NetDsl.Cli -c Release -nologo -v quiet >/dev/null
-netdsl=(dotnet src/NetDsl.Cli/bin/Release/net10.0/netdsl.dll)
+netdsl=(dotnet src/NetDsl.Cli/bin/Release/net10.0/NetDsl.Cli.dll)
 best() { sed -nE 's/.*images_per_s=([0-9.]+).*/\1/p' | sort -g | tail -n 1; }
 
 ours="" theirs=""

@@ -15,5 +15,5 @@ public static class Zoo
     /// <summary>The network called <paramref name="name"/> (case-insensitive); an unknown name lists the known ones.</summary>
     public static ICpuNetwork Create(string name) =>
         Factories.TryGetValue(name, out var create) ? create()
-            : throw new ArgumentException($"Unknown network '{name}'. Known networks: {string.Join(", ", Names)}.", nameof(name));
+            : throw new ArgumentException($"Unknown network '{name}'. Known networks: {string.Join(", ", Names)}.");
 }

@@ -19,20 +19,17 @@ internal static class SummaryCommand
     {
         var table = new Table().Border(TableBorder.Simple).Title($"[bold]{d.Name}[/]  input {d.Input}, {d.Classes} classes");
         table.AddColumn("layer");
-        table.AddColumn("kind");
         table.AddColumn(new TableColumn("output").RightAligned());
         table.AddColumn(new TableColumn("params").RightAligned());
         table.AddColumn(new TableColumn("mult-adds").RightAligned());
         table.AddColumn(new TableColumn("activations").RightAligned());
-        table.AddColumn(new TableColumn("RF size").RightAligned());
-        table.AddColumn(new TableColumn("RF jump").RightAligned());
-        table.AddColumn(new TableColumn("RF start").RightAligned());
+        table.AddColumn(new TableColumn("receptive field").RightAligned());
         foreach (var l in d.Layers)
-            table.AddRow(l.Name, l.Kind.ToString(), l.Output.ToString(), $"{l.Parameters:N0}", $"{l.MultiplyAdds:N0}",
-                Units.Bytes(l.ActivationBytes), $"{l.RfSize}", $"{l.RfJump}", $"{l.RfStart:0.##}");
+            table.AddRow($"{l.Name} {l.Kind}", l.Output.ToString(), $"{l.Parameters:N0}", $"{l.MultiplyAdds:N0}",
+                Units.Bytes(l.ActivationBytes), $"{l.RfSize}×{l.RfSize}, jump {l.RfJump}, start {l.RfStart:0.##}");
         table.AddEmptyRow();
-        table.AddRow("[bold]total[/]", "", "", $"[bold]{d.ParameterCount:N0}[/]", $"[bold]{d.MultiplyAdds:N0}[/]",
-            Units.Bytes(d.Layers.Sum(l => l.ActivationBytes)), "", "", "");
+        table.AddRow("[bold]total[/]", "", $"[bold]{d.ParameterCount:N0}[/]", $"[bold]{d.MultiplyAdds:N0}[/]",
+            Units.Bytes(d.Layers.Sum(l => l.ActivationBytes)), "");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Parameters: {d.ParameterCount:N0} ({Units.Bytes(4L * d.ParameterCount)} as float32); "
                                + $"{d.MultiplyAdds:N0} multiply-adds and {Units.Bytes(d.Layers.Sum(l => l.ActivationBytes))} of activations per sample.");

@@ -38,6 +38,26 @@ internal sealed class NetworkHarness<T> where T : unmanaged, IFloatingPointIeee7
         return h;
     }
 
+    /// <summary>A given batch: parameters and inputs converted to T.</summary>
+    public static NetworkHarness<T> Of(ICpuNetwork net, float[] parameters, float[] inputs, int[] labels, int workers = 1)
+    {
+        var h = new NetworkHarness<T>(net, labels.Length, workers);
+        for (int i = 0; i < parameters.Length; i++) h.Parameters[i] = T.CreateChecked(parameters[i]);
+        var to = h._ws.Input(0, labels.Length);
+        for (int i = 0; i < to.Length; i++) to[i] = T.CreateChecked(inputs[i]);
+        labels.CopyTo(h._ws.Labels, 0);
+        return h;
+    }
+
+    /// <summary>The logits of the last forward pass, as doubles.</summary>
+    public double[] Logits()
+    {
+        var logits = _ws.Logits(0, _batch);
+        var result = new double[logits.Length];
+        for (int i = 0; i < result.Length; i++) result[i] = double.CreateChecked(logits[i]);
+        return result;
+    }
+
     /// <summary>The same batch and parameters in another precision.</summary>
     public static NetworkHarness<T> From<TSource>(ICpuNetwork net, NetworkHarness<TSource> source) where TSource : unmanaged, IFloatingPointIeee754<TSource>
     {
