@@ -73,6 +73,11 @@ public class DiagnosticTests
         Net($"[{layer}] public partial Stage C {{ get; }}\n[Dense(10)] public partial Stage L {{ get; }}"), "NDSL0005", layer, message);
 
     [Fact]
+    public void NDSL0005_unknown_head() => AssertReported(
+        Net("[Dense(10)] public partial Stage L { get; }", input: "Input = new[] { 1, 28, 28 }, Head = (Head)7"), "NDSL0005",
+        "Network(Input = new[] { 1, 28, 28 }, Head = (Head)7)", "Net: Network head is 7, but must be SoftmaxCrossEntropy");
+
+    [Fact]
     public void NDSL0006_kernel_larger_than_padded_input() => AssertReported(Net("""
             [Conv(6, Kernel = 5), Relu, MaxPool(2)] public partial Stage C1 { get; }
             [Conv(16, Kernel = 5)]                  public partial Stage C3 { get; }

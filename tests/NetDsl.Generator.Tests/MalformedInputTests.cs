@@ -1,6 +1,6 @@
 namespace NetDsl.Generator.Tests;
 
-/// <summary>Source as an editor sees it mid-keystroke: the generator reports, it never throws.</summary>
+/// <summary>Source as an editor sees it mid-keystroke, or at the edges of the value ranges: the generator reports, it never throws.</summary>
 public class MalformedInputTests
 {
     public static TheoryData<string> HalfTyped => new()
@@ -35,6 +35,6 @@ public class MalformedInputTests
 
         Assert.DoesNotContain(result.Compilation, d => d.Id == "CS8785");   // "generator failed"
         Assert.True(result.Run.Results.All(r => r.Exception is null));
-        Assert.Contains(result.Compilation.Concat(result.Generator), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+        Assert.NotEmpty(result.Compilation.Concat(result.Generator).Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning).ToList());
     }
 }

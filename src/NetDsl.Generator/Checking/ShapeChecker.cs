@@ -69,6 +69,11 @@ internal static class ShapeChecker
                 diagnostics.Add(DiagnosticInfo.Create(Catalog.InvalidInput, spec.Location, spec.ClassName, "(" + string.Join(",", spec.Input) + ")"));
                 return false;
             }
+            if (spec.Head != 0)   // Head.SoftmaxCrossEntropy is the only head so far
+            {
+                diagnostics.Add(DiagnosticInfo.Create(Catalog.InvalidArgument, spec.Location, spec.ClassName, "Network", "head", spec.Head, "SoftmaxCrossEntropy"));
+                return false;
+            }
             if (spec.Layers.Count == 0)
             {
                 if (!diagnostics.Any(d => d.Id == Catalog.EmptyStage.Id))

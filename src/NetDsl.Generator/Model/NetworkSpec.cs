@@ -16,7 +16,7 @@ internal sealed record StageSpec(string Name, string Accessibility, int FirstLay
 
 /// <summary>Everything the generator read from one [Network] class. Holds no symbols or syntax, so it caches.</summary>
 internal sealed record NetworkSpec(
-    string? Namespace, string ClassName, EquatableArray<int> Input, LocationInfo? Location,
+    string? Namespace, string ClassName, EquatableArray<int> Input, int Head, LocationInfo? Location,
     EquatableArray<StageSpec> Stages, EquatableArray<LayerSpec> Layers,
     EquatableArray<DiagnosticInfo> Diagnostics, bool Incomplete)
 {

@@ -36,6 +36,7 @@ internal static class NetworkParser
 
         bool incomplete = networkAttribute.AttributeConstructor is null;
         var input = ReadInput(networkAttribute, ref incomplete);
+        int head = networkAttribute.NamedArguments.FirstOrDefault(a => a.Key == "Head").Value.Value is int h ? h : 0;
 
         var stages = new List<StageSpec>();
         var layers = new List<LayerSpec>();
@@ -63,7 +64,7 @@ internal static class NetworkParser
         }
 
         string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
-        return new NetworkSpec(ns, type.Name, input, attributeLocation,
+        return new NetworkSpec(ns, type.Name, input, head, attributeLocation,
             stages.ToEquatableArray(), layers.ToEquatableArray(), diagnostics.ToEquatableArray(), incomplete);
     }
 
