@@ -1,0 +1,42 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace NetDsl.Runtime.Cpu;
+
+/// <summary>Argument checks for the public kernels: constant cost per call, never per element.</summary>
+internal static class Check
+{
+    public static void Length(int actual, long expected, string name)
+    {
+        if (actual != expected) Throw(name, $"expected {expected} elements, got {actual}");
+    }
+
+    public static void AtLeast(int actual, long expected, string name)
+    {
+        if (actual < expected) Throw(name, $"expected at least {expected} elements, got {actual}");
+    }
+
+    /// <summary>dx may be empty (no input gradient wanted); otherwise it must fit exactly.</summary>
+    public static void OptionalLength(int actual, long expected, string name)
+    {
+        if (actual != 0 && actual != expected) Throw(name, $"expected {expected} elements (or none), got {actual}");
+    }
+
+    public static void Count(int n, string name) => ArgumentOutOfRangeException.ThrowIfNegative(n, name);
+
+    public static void Geometry(in ConvGeometry g)
+    {
+        // Compare sizes directly: (negative) / stride truncates toward zero, so OutHeight alone can't tell.
+        if (g.InChannels < 1 || g.OutChannels < 1 || g.Kernel < 1 || g.Stride < 1 || g.Padding < 0
+            || g.Height + 2 * g.Padding < g.Kernel || g.Width + 2 * g.Padding < g.Kernel)
+            Throw(nameof(g), $"invalid convolution geometry {g}");
+    }
+
+    public static void Geometry(in PoolGeometry g)
+    {
+        if (g.Channels < 1 || g.Kernel < 1 || g.Stride < 1 || g.Height < g.Kernel || g.Width < g.Kernel)
+            Throw(nameof(g), $"invalid pooling geometry {g}");
+    }
+
+    [DoesNotReturn]
+    static void Throw(string name, string message) => throw new ArgumentException($"{name}: {message}.", name);
+}

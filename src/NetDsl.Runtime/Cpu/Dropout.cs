@@ -1,0 +1,54 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NetDsl.Runtime.Cpu;
+
+// Shapes: x, y, mask (n, perSample): the samples [firstSample, firstSample + n) of the batch.
+// Inverted dropout: mask = 0 with probability p, else 1/(1-p); y = x · mask, so evaluation needs no rescaling.
+// Each keep/drop decision is a pure function of (seed, global sample, element): a counter-based SplitMix64 hash,
+// so the masks do not depend on how the batch is split across workers.
+public static class Dropout
+{
+    public static void Forward<T>(Span<T> y, Span<T> mask, ReadOnlySpan<T> x, double p, ulong seed, int firstSample, int n, int perSample)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout probability must lie in [0, 1].");
+        Check.Count(n, nameof(n));
+        Check.Count(firstSample, nameof(firstSample));
+        Check.Count(perSample, nameof(perSample));
+        Check.Length(x.Length, (long)n * perSample, nameof(x));
+        Check.Length(y.Length, x.Length, nameof(y));
+        Check.Length(mask.Length, x.Length, nameof(mask));
+
+        // Keep iff the top 53 bits of the hash, read as a fraction in [0, 1), are >= p.
+        ulong threshold = (ulong)(p * (1UL << 53));
+        T keep = p < 1 ? T.CreateTruncating(1 / (1 - p)) : T.Zero;
+        for (int s = 0; s < n; s++)
+        {
+            ulong stream = SplitMix64(seed ^ SplitMix64((ulong)(firstSample + s)));
+            var row = mask.Slice(s * perSample, perSample);
+            for (int e = 0; e < row.Length; e++)
+                row[e] = SplitMix64(stream + (ulong)e * Golden) >> 11 >= threshold ? keep : T.Zero;
+        }
+        TensorPrimitives.Multiply(x, mask, y);
+    }
+
+    /// <summary>dx = dy · mask. dx may alias dy.</summary>
+    public static void Backward<T>(Span<T> dx, ReadOnlySpan<T> dy, ReadOnlySpan<T> mask) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check.Length(dy.Length, mask.Length, nameof(dy));
+        Check.Length(dx.Length, mask.Length, nameof(dx));
+        TensorPrimitives.Multiply(dy, mask, dx);
+    }
+
+    const ulong Golden = 0x9E3779B97F4A7C15;
+
+    /// <summary>SplitMix64's output for state x: the (e+1)-th draw of a stream started at s is SplitMix64(s + e·Golden).</summary>
+    static ulong SplitMix64(ulong x)
+    {
+        x += Golden;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EB;
+        return x ^ (x >> 31);
+    }
+}

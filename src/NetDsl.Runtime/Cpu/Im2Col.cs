@@ -1,0 +1,109 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace NetDsl.Runtime.Cpu;
+
+// One sample; Patch = Cin*K*K, Pixels = Ho*Wo.
+//   x   (Cin, H, W)
+//   col (Patch, Pixels): row (c, kh, kw) holds, for every output pixel, the input value under kernel tap (kh, kw),
+//                        or zero where the tap falls into the padding.
+// Unfold builds col from x; Fold is its adjoint (sums col back into x), used for the input gradient.
+internal static class Im2Col
+{
+    /// <summary>col = unfold(x). Shapes: col (Patch, Pixels), x (Cin, H, W).</summary>
+    public static void Unfold<T>(Span<T> col, ReadOnlySpan<T> x, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Walk<T, Gather<T>>(ref MemoryMarshal.GetReference(col), ref MemoryMarshal.GetReference(x), g);
+
+    /// <summary>x = fold(col), the transpose of <see cref="Unfold{T}"/>. Shapes: x (Cin, H, W), col (Patch, Pixels).</summary>
+    public static void Fold<T>(Span<T> x, ReadOnlySpan<T> col, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        x.Clear();
+        Walk<T, ScatterAdd<T>>(ref MemoryMarshal.GetReference(col), ref MemoryMarshal.GetReference(x), g);
+    }
+
+    // Visits every (col row, output row) pair once, handing TRun the run of output columns whose tap lands inside x.
+    static void Walk<T, TRun>(ref T col, ref T x, in ConvGeometry g) where TRun : IRun<T>
+    {
+        int k = g.Kernel, stride = g.Stride, pad = g.Padding, h = g.Height, w = g.Width, ho = g.OutHeight, wo = g.OutWidth;
+        nint pixels = (nint)ho * wo;
+        nint r = 0;
+        for (int c = 0; c < g.InChannels; c++)
+        {
+            ref T plane = ref Unsafe.Add(ref x, (nint)c * h * w);
+            for (int kh = 0; kh < k; kh++)
+            {
+                var (ohLo, ohHi) = Inside(kh, h, ho, stride, pad);
+                for (int kw = 0; kw < k; kw++, r++)
+                {
+                    ref T row = ref Unsafe.Add(ref col, r * pixels);
+                    var (owLo, owHi) = Inside(kw, w, wo, stride, pad);
+                    // Empty runs are skipped rather than visited, so no ref ever points outside a buffer.
+                    int last = owLo == owHi ? ohLo : ohHi;
+                    if (ohLo > 0) TRun.Outside(ref row, ohLo * wo);
+                    for (int oh = ohLo; oh < last; oh++)
+                    {
+                        ref T target = ref Unsafe.Add(ref row, oh * wo);
+                        if (owLo > 0) TRun.Outside(ref target, owLo);
+                        TRun.Inside(ref Unsafe.Add(ref target, owLo),
+                            ref Unsafe.Add(ref plane, (nint)(oh * stride + kh - pad) * w + owLo * stride + kw - pad), owHi - owLo, stride);
+                        if (owHi < wo) TRun.Outside(ref Unsafe.Add(ref target, owHi), wo - owHi);
+                    }
+                    if (last < ho) TRun.Outside(ref Unsafe.Add(ref row, last * wo), (ho - last) * wo);
+                }
+            }
+        }
+    }
+
+    /// <summary>The outputs o in [Lo, Hi) whose input coordinate o*stride + tap - pad lies in [0, size).</summary>
+    static (int Lo, int Hi) Inside(int tap, int size, int outSize, int stride, int pad)
+    {
+        int first = pad - tap, last = size - 1 + pad - tap;
+        // Stride 1 skips the integer divisions, which would dominate this per-tap bookkeeping.
+        int lo = first <= 0 ? 0 : Math.Min(outSize, stride == 1 ? first : (first + stride - 1) / stride);
+        int hi = last < 0 ? 0 : Math.Min(outSize, (stride == 1 ? last : last / stride) + 1);
+        return (lo, Math.Max(lo, hi));
+    }
+
+    interface IRun<T>
+    {
+        /// <summary>count col entries whose taps fall into the padding.</summary>
+        static abstract void Outside(ref T col, int count);
+        /// <summary>count col entries paired with x entries <paramref name="stride"/> apart.</summary>
+        static abstract void Inside(ref T col, ref T x, int count, int stride);
+    }
+
+    // Runs are short (Wo elements, often under 32), so they are copied inline: a Memmove call per run costs more than the copy.
+    struct Gather<T> : IRun<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static void Outside(ref T col, int count) => MemoryMarshal.CreateSpan(ref col, count).Clear();
+
+        public static void Inside(ref T col, ref T x, int count, int stride)
+        {
+            int width = Vector<T>.Count;
+            if (stride != 1 || count < width)
+            {
+                for (int i = 0; i < count; i++) Unsafe.Add(ref col, i) = Unsafe.Add(ref x, (nint)i * stride);
+                return;
+            }
+            for (int i = 0; i < count - width; i += width)
+                Vector.LoadUnsafe(ref x, (nuint)i).StoreUnsafe(ref col, (nuint)i);
+            // The last vector ends exactly at the run's end, overlapping the previous one: copying twice is harmless.
+            Vector.LoadUnsafe(ref x, (nuint)(count - width)).StoreUnsafe(ref col, (nuint)(count - width));
+        }
+    }
+
+    struct ScatterAdd<T> : IRun<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static void Outside(ref T col, int count) { }
+
+        public static void Inside(ref T col, ref T x, int count, int stride)
+        {
+            int i = 0;
+            if (stride == 1)
+                for (; i <= count - Vector<T>.Count; i += Vector<T>.Count)
+                    (Vector.LoadUnsafe(ref x, (nuint)i) + Vector.LoadUnsafe(ref col, (nuint)i)).StoreUnsafe(ref x, (nuint)i);
+            for (; i < count; i++) Unsafe.Add(ref x, (nint)i * stride) += Unsafe.Add(ref col, i);
+        }
+    }
+}
