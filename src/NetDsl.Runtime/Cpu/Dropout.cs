@@ -25,10 +25,10 @@ public static class Dropout
         T keep = p < 1 ? T.CreateTruncating(1 / (1 - p)) : T.Zero;
         for (int s = 0; s < n; s++)
         {
-            ulong stream = SplitMix64(seed ^ SplitMix64((ulong)(firstSample + s)));
+            var random = new SplitMix64(SplitMix64.Hash(seed, (ulong)(firstSample + s), 0));
             var row = mask.Slice(s * perSample, perSample);
             for (int e = 0; e < row.Length; e++)
-                row[e] = SplitMix64(stream + (ulong)e * Golden) >> 11 >= threshold ? keep : T.Zero;
+                row[e] = random.Next() >> 11 >= threshold ? keep : T.Zero;
         }
         TensorPrimitives.Multiply(x, mask, y);
     }
@@ -39,16 +39,5 @@ public static class Dropout
         Check.Length(dy.Length, mask.Length, nameof(dy));
         Check.Length(dx.Length, mask.Length, nameof(dx));
         TensorPrimitives.Multiply(dy, mask, dx);
-    }
-
-    const ulong Golden = 0x9E3779B97F4A7C15;
-
-    /// <summary>SplitMix64's output for state x: the (e+1)-th draw of a stream started at s is SplitMix64(s + e·Golden).</summary>
-    static ulong SplitMix64(ulong x)
-    {
-        x += Golden;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EB;
-        return x ^ (x >> 31);
     }
 }
