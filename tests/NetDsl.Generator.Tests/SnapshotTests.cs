@@ -5,10 +5,15 @@ namespace NetDsl.Generator.Tests;
 /// <summary>Every emitted file and every diagnostic list of the sample networks, against approved snapshots.</summary>
 public class SnapshotTests
 {
+    public static TheoryData<string, string> Networks => new()
+    {
+        { nameof(Sources.LeNet5), Sources.LeNet5 },
+        { nameof(Sources.LeNet5Classic), Sources.LeNet5Classic },
+        { nameof(Sources.Strided), Sources.Strided },
+    };
+
     [Theory]
-    [InlineData(nameof(Sources.LeNet5), Sources.LeNet5)]
-    [InlineData(nameof(Sources.LeNet5Classic), Sources.LeNet5Classic)]
-    [InlineData(nameof(Sources.Strided), Sources.Strided)]
+    [MemberData(nameof(Networks))]
     public void Emitted_files_match_snapshots_and_compile(string name, string source)
     {
         var result = GeneratorHarness.Run(source);

@@ -3,20 +3,8 @@ namespace NetDsl.Generator.Tests;
 /// <summary>Networks used across generator tests, written as a user would write them.</summary>
 internal static class Sources
 {
-    public const string LeNet5 = """
-        using NetDsl;
-        namespace Zoo;
-
-        [Network(Input = new[] { 1, 28, 28 })]
-        public partial class LeNet5
-        {
-            [Conv(6, Kernel = 5, Padding = 2), Relu, MaxPool(2)] public partial Stage C1 { get; }
-            [Conv(16, Kernel = 5), Relu, MaxPool(2)]             public partial Stage C3 { get; }
-            [Dense(120), Relu]                                   public partial Stage F5 { get; }
-            [Dense(84), Relu]                                    public partial Stage F6 { get; }
-            [Dense(10)]                                          public partial Stage Logits { get; }
-        }
-        """;
+    /// <summary>The zoo's own declaration, so its generated code is what the snapshots approve.</summary>
+    public static readonly string LeNet5 = File.ReadAllText(Path.Combine(DiagnosticTests.RepoRoot(), "src", "Networks", "LeNet5.cs"));
 
     /// <summary>The 1998 flavour: tanh and average pooling, 32×32 input, no padding.</summary>
     public const string LeNet5Classic = """
