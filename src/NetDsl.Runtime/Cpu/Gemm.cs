@@ -99,12 +99,26 @@ internal static class Gemm
         ref T a0 = ref MemoryMarshal.GetReference(a);
         ref T b0 = ref MemoryMarshal.GetReference(bt);
         ref T c0 = ref MemoryMarshal.GetReference(c);
+        // Tiles are DotRows × DotCols and results are stored one by one, so Cᵀ = Bt·Aᵀ is as cheap as C = A·Btᵀ:
+        // take whichever orientation wastes fewer lanes on ragged edges (e.g. 16 × 150 runs as 150 × 16, exactly).
+        if (RoundUp(n, DotRows) * RoundUp(m, DotCols) < RoundUp(m, DotRows) * RoundUp(n, DotCols))
+            DotTiles(ref c0, 1, ldc, ref b0, ldb, ref a0, lda, n, m, k, accumulate);
+        else
+            DotTiles(ref c0, ldc, 1, ref a0, lda, ref b0, ldb, m, n, k, accumulate);
+    }
+
+    static long RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    // C (m, n), element (i, j) at c[i*cRow + j*cCol], (+)= A (m, k) · Bt (n, k)ᵀ.
+    static void DotTiles<T>(ref T c, nint cRow, nint cCol, ref T a, nint lda, ref T bt, nint ldb, int m, int n, int k, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         // Columns outer: a DotCols × k block of Bt stays in L1 while the rows of A stream past it.
         for (int j0 = 0; j0 < n; j0 += DotCols)
             for (int i0 = 0; i0 < m; i0 += DotRows)
-                DotTile(k, ref Unsafe.Add(ref a0, (nint)i0 * lda), lda, Math.Min(DotRows, m - i0),
-                    ref Unsafe.Add(ref b0, (nint)j0 * ldb), ldb, Math.Min(DotCols, n - j0),
-                    ref Unsafe.Add(ref c0, (nint)i0 * ldc + j0), ldc, accumulate);
+                DotTile(k, ref Unsafe.Add(ref a, i0 * lda), lda, Math.Min(DotRows, m - i0),
+                    ref Unsafe.Add(ref bt, j0 * ldb), ldb, Math.Min(DotCols, n - j0),
+                    ref Unsafe.Add(ref c, i0 * cRow + j0 * cCol), cRow, cCol, add);
     }
 
     // C tile (6, 2W) (+)= A (6, depth) · B (depth, 2W). Rows past `rows` repeat A's last row; callers drop them.
@@ -161,7 +175,7 @@ internal static class Gemm
     }
 
     // C tile (rows ≤ 3, cols ≤ 4) (+)= A (rows, k) · Bt (cols, k)ᵀ. Missing rows/columns repeat the last one and are not stored.
-    static void DotTile<T>(int k, ref T a, nint lda, int rows, ref T bt, nint ldb, int cols, ref T c, nint ldc, bool add)
+    static void DotTile<T>(int k, ref T a, nint lda, int rows, ref T bt, nint ldb, int cols, ref T c, nint cRow, nint cCol, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T a0 = ref a;
@@ -201,9 +215,9 @@ internal static class Gemm
         }
 
         Span<T> sums = stackalloc T[DotRows * DotCols];
-        sums[0] = Vector.Sum(s00); sums[1] = Vector.Sum(s01); sums[2] = Vector.Sum(s02); sums[3] = Vector.Sum(s03);
-        sums[4] = Vector.Sum(s10); sums[5] = Vector.Sum(s11); sums[6] = Vector.Sum(s12); sums[7] = Vector.Sum(s13);
-        sums[8] = Vector.Sum(s20); sums[9] = Vector.Sum(s21); sums[10] = Vector.Sum(s22); sums[11] = Vector.Sum(s23);
+        Simd.Sum4(s00, s01, s02, s03, ref sums[0]);
+        Simd.Sum4(s10, s11, s12, s13, ref sums[DotCols]);
+        Simd.Sum4(s20, s21, s22, s23, ref sums[2 * DotCols]);
         for (int i = 0; i < rows; i++)
         {
             ref T ai = ref Unsafe.Add(ref a, i * lda);
@@ -212,7 +226,7 @@ internal static class Gemm
                 ref T bj = ref Unsafe.Add(ref bt, j * ldb);
                 T sum = sums[i * DotCols + j];
                 for (int q = p; q < k; q++) sum += Unsafe.Add(ref ai, q) * Unsafe.Add(ref bj, q); // only when k < W
-                ref T target = ref Unsafe.Add(ref c, i * ldc + j);
+                ref T target = ref Unsafe.Add(ref c, i * cRow + j * cCol);
                 target = add ? target + sum : sum;
             }
         }

@@ -26,7 +26,7 @@ internal static class Im2Col
     static void Walk<T, TRun>(ref T col, ref T x, in ConvGeometry g) where TRun : IRun<T>
     {
         int k = g.Kernel, stride = g.Stride, pad = g.Padding, h = g.Height, w = g.Width, ho = g.OutHeight, wo = g.OutWidth;
-        nint pixels = (nint)ho * wo;
+        nint pixels = (nint)ho * wo, rowStep = (nint)stride * w;
         nint r = 0;
         for (int c = 0; c < g.InChannels; c++)
         {
@@ -40,15 +40,10 @@ internal static class Im2Col
                     var (owLo, owHi) = Inside(kw, w, wo, stride, pad);
                     // Empty runs are skipped rather than visited, so no ref ever points outside a buffer.
                     int last = owLo == owHi ? ohLo : ohHi;
-                    if (ohLo > 0) TRun.Outside(ref row, ohLo * wo);
-                    for (int oh = ohLo; oh < last; oh++)
-                    {
-                        ref T target = ref Unsafe.Add(ref row, oh * wo);
-                        if (owLo > 0) TRun.Outside(ref target, owLo);
-                        TRun.Inside(ref Unsafe.Add(ref target, owLo),
-                            ref Unsafe.Add(ref plane, (nint)(oh * stride + kh - pad) * w + owLo * stride + kw - pad), owHi - owLo, stride);
-                        if (owHi < wo) TRun.Outside(ref Unsafe.Add(ref target, owHi), wo - owHi);
-                    }
+                    TRun.Outside(ref row, ohLo * wo);
+                    nint target = (nint)ohLo * wo, source = (nint)(ohLo * stride + kh - pad) * w + owLo * stride + kw - pad;
+                    for (int oh = ohLo; oh < last; oh++, target += wo, source += rowStep)
+                        TRun.Run(ref Unsafe.Add(ref row, target), ref Unsafe.Add(ref plane, source), owLo, owHi - owLo, wo - owHi, stride);
                     if (last < ho) TRun.Outside(ref Unsafe.Add(ref row, last * wo), (ho - last) * wo);
                 }
             }
@@ -67,29 +62,42 @@ internal static class Im2Col
 
     interface IRun<T>
     {
-        /// <summary>count col entries whose taps fall into the padding.</summary>
+        /// <summary>count col entries whose taps fall into the padding (count may be 0).</summary>
         static abstract void Outside(ref T col, int count);
-        /// <summary>count col entries paired with x entries <paramref name="stride"/> apart.</summary>
-        static abstract void Inside(ref T col, ref T x, int count, int stride);
+
+        /// <summary>
+        /// One output row of a col row: left padded entries, then count entries paired with x entries
+        /// <paramref name="stride"/> apart (x points at the first), then right padded entries.
+        /// </summary>
+        static abstract void Run(ref T col, ref T x, int left, int count, int right, int stride);
     }
 
-    // Runs are short (Wo elements, often under 32), so they are copied inline: a Memmove call per run costs more than the copy.
+    // Runs are short (a few to a few dozen elements), so everything is inline: a Memmove or Memset call per run
+    // would cost more than the copy.
     struct Gather<T> : IRun<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public static void Outside(ref T col, int count) => MemoryMarshal.CreateSpan(ref col, count).Clear();
-
-        public static void Inside(ref T col, ref T x, int count, int stride)
+        public static void Outside(ref T col, int count)
         {
+            if (count > 0) MemoryMarshal.CreateSpan(ref col, count).Clear();
+        }
+
+        public static void Run(ref T col, ref T x, int left, int count, int right, int stride)
+        {
+            for (int i = 0; i < left; i++) Unsafe.Add(ref col, i) = T.Zero;
+            ref T run = ref Unsafe.Add(ref col, left);
             int width = Vector<T>.Count;
-            if (stride != 1 || count < width)
+            if (stride == 1 && count >= width)
             {
-                for (int i = 0; i < count; i++) Unsafe.Add(ref col, i) = Unsafe.Add(ref x, (nint)i * stride);
-                return;
+                for (int i = 0; i < count - width; i += width)
+                    Vector.LoadUnsafe(ref x, (nuint)i).StoreUnsafe(ref run, (nuint)i);
+                // The last vector ends exactly at the run's end, overlapping the previous one: copying twice is harmless.
+                Vector.LoadUnsafe(ref x, (nuint)(count - width)).StoreUnsafe(ref run, (nuint)(count - width));
             }
-            for (int i = 0; i < count - width; i += width)
-                Vector.LoadUnsafe(ref x, (nuint)i).StoreUnsafe(ref col, (nuint)i);
-            // The last vector ends exactly at the run's end, overlapping the previous one: copying twice is harmless.
-            Vector.LoadUnsafe(ref x, (nuint)(count - width)).StoreUnsafe(ref col, (nuint)(count - width));
+            else
+            {
+                for (int i = 0; i < count; i++) Unsafe.Add(ref run, i) = Unsafe.Add(ref x, (nint)i * stride);
+            }
+            for (int i = 0; i < right; i++) Unsafe.Add(ref run, count + i) = T.Zero;
         }
     }
 
@@ -97,13 +105,14 @@ internal static class Im2Col
     {
         public static void Outside(ref T col, int count) { }
 
-        public static void Inside(ref T col, ref T x, int count, int stride)
+        public static void Run(ref T col, ref T x, int left, int count, int right, int stride)
         {
+            ref T run = ref Unsafe.Add(ref col, left);
             int i = 0;
             if (stride == 1)
                 for (; i <= count - Vector<T>.Count; i += Vector<T>.Count)
-                    (Vector.LoadUnsafe(ref x, (nuint)i) + Vector.LoadUnsafe(ref col, (nuint)i)).StoreUnsafe(ref x, (nuint)i);
-            for (; i < count; i++) Unsafe.Add(ref x, (nint)i * stride) += Unsafe.Add(ref col, i);
+                    (Vector.LoadUnsafe(ref x, (nuint)i) + Vector.LoadUnsafe(ref run, (nuint)i)).StoreUnsafe(ref x, (nuint)i);
+            for (; i < count; i++) Unsafe.Add(ref x, (nint)i * stride) += Unsafe.Add(ref run, i);
         }
     }
 }
