@@ -14,8 +14,12 @@ public interface ICpuNetwork : INetwork
     /// <summary>He-normal weights before ReLU, Xavier-uniform otherwise, zero biases; deterministic in <paramref name="seed"/>.</summary>
     void InitializeParameters<T>(Span<T> parameters, ulong seed) where T : unmanaged, IFloatingPointIeee754<T>;
 
-    /// <summary>Runs every layer on samples [n0, n1) of <paramref name="ws"/>'s input, then the loss head when labels are set.</summary>
-    void Forward<T>(ReadOnlySpan<T> parameters, Workspace<T> ws, int worker, int n0, int n1) where T : unmanaged, IFloatingPointIeee754<T>;
+    /// <summary>
+    /// Runs every layer on samples [n0, n1) of <paramref name="ws"/>'s input, then the loss head when labels are set.
+    /// All workers must run together (see <see cref="Workspace{T}.Run"/>): batch statistics meet at barriers. In
+    /// training, worker 0 also updates the non-trainable buffers (running statistics) at the end of the parameters.
+    /// </summary>
+    void Forward<T>(Span<T> parameters, Workspace<T> ws, int worker, int n0, int n1) where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>Back-propagates the mean loss of the batch for samples [n0, n1), accumulating into worker's parameter gradients.</summary>
     void Backward<T>(ReadOnlySpan<T> parameters, Workspace<T> ws, int worker, int n0, int n1) where T : unmanaged, IFloatingPointIeee754<T>;
@@ -25,4 +29,5 @@ public interface ICpuNetwork : INetwork
 /// Per-sample sizes of the activation workspace, computed at compile time. Slot offsets are per sample:
 /// slot k of a batch with capacity C starts at element <c>offset_k * C</c> and holds C samples back to back.
 /// </summary>
-public sealed record WorkspaceLayout(int ActivationsPerSample, int InputOffset, int InputSize, int LogitsOffset, int Classes, int ScratchPerWorker);
+public sealed record WorkspaceLayout(int ActivationsPerSample, int InputOffset, int InputSize, int LogitsOffset, int Classes, int ScratchPerWorker,
+    int ReductionPerWorker = 0);

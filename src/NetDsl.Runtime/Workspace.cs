@@ -6,8 +6,10 @@ namespace NetDsl.Runtime;
 /// Every buffer one forward/backward pass touches, allocated once: activations and their gradients
 /// (laid out by <see cref="WorkspaceLayout"/>), per-worker parameter gradients and scratch, labels and losses.
 /// </summary>
-public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Workspace<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly WorkerTeam? _team;
+
     public Workspace(WorkspaceLayout layout, int parameterCount, int capacity, int workers = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -21,6 +23,8 @@ public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
         Scratch = Enumerable.Range(0, workers).Select(_ => new T[layout.ScratchPerWorker]).ToArray();
         Labels = new int[capacity];
         Losses = new T[capacity];
+        Reductions = new T[(long)layout.ReductionPerWorker * workers];
+        if (workers > 1) _team = new WorkerTeam(workers);
     }
 
     public WorkspaceLayout Layout { get; }
@@ -31,6 +35,11 @@ public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
     public T[][] ParameterGradients { get; }
     public T[][] Scratch { get; }
     public int[] Labels { get; }
+    /// <summary>
+    /// Per-worker space for batch-wide reductions (BatchNorm's partial statistics): worker w owns
+    /// [w * ReductionPerWorker, (w + 1) * ReductionPerWorker) and reads everyone's after <see cref="Synchronize"/>.
+    /// </summary>
+    public T[] Reductions { get; }
     /// <summary>Per-sample cross-entropy, written by the loss head in Forward.</summary>
     public T[] Losses { get; }
 
@@ -52,12 +61,32 @@ public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
         Gradients.AsSpan(offset * Capacity + n0 * size, (n1 - n0) * size);
 
     public Span<T> ScratchOf(int worker) => Scratch[worker];
+    public Span<T> ReductionOf(int worker) => Reductions.AsSpan(worker * Layout.ReductionPerWorker, Layout.ReductionPerWorker);
     public Span<T> ParameterGradientsOf(int worker) => ParameterGradients[worker];
     public Span<int> LabelsOf(int n0, int n1) => Labels.AsSpan(n0, n1 - n0);
     public Span<T> LossesOf(int n0, int n1) => Losses.AsSpan(n0, n1 - n0);
 
     public Span<T> Input(int n0, int n1) => Slot(Layout.InputOffset, Layout.InputSize, n0, n1);
     public Span<T> Logits(int n0, int n1) => Slot(Layout.LogitsOffset, Layout.Classes, n0, n1);
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(worker, n0, n1) for every worker at once, splitting samples [0, count) into even
+    /// contiguous ranges (some may be empty). Every worker runs, so generated code may <see cref="Synchronize"/>.
+    /// </summary>
+    public void Run(int count, Action<int, int, int> body)
+    {
+        if (_team is null)
+        {
+            body(0, 0, count);
+            return;
+        }
+        _team.Run(w => body(w, (int)((long)count * w / Workers), (int)((long)count * (w + 1) / Workers)));
+    }
+
+    /// <summary>Called by generated code between a reduction's partial and merged halves; a no-op with one worker.</summary>
+    public void Synchronize() => _team?.Synchronize();
+
+    public void Dispose() => _team?.Dispose();
 
     /// <summary>Sums every worker's parameter gradients into worker 0's buffer and returns it.</summary>
     public T[] ReduceParameterGradients()

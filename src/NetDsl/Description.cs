@@ -1,7 +1,7 @@
 namespace NetDsl;
 
 /// <summary>The kinds of layer the generator knows.</summary>
-public enum LayerKind { Input, Conv, MaxPool, AvgPool, Dense, Dropout, Relu, Tanh, Sigmoid }
+public enum LayerKind { Input, Conv, MaxPool, AvgPool, Dense, Dropout, Relu, Tanh, Sigmoid, BatchNorm, Lrn, GlobalAvgPool, GlobalMaxPool, Concat, Add }
 
 /// <summary>
 /// One row of the compile-time summary: everything here was computed by the source generator.
@@ -16,8 +16,11 @@ public sealed record LayerInfo(
     public long ActivationBytes => 4L * Output.Size;
 }
 
-/// <summary>A named slice of the flat parameter buffer; <see cref="Dims"/> follows PyTorch's layout.</summary>
-public sealed record ParameterInfo(string Name, int Offset, int Length, int[] Dims, int FanIn, int FanOut);
+/// <summary>
+/// A named slice of the flat parameter buffer; <see cref="Dims"/> follows PyTorch's layout. Buffers that are not
+/// trained (BatchNorm's running statistics) come after every trainable tensor.
+/// </summary>
+public sealed record ParameterInfo(string Name, int Offset, int Length, int[] Dims, int FanIn, int FanOut, bool Trainable = true);
 
 /// <summary>A stage property: a named, contiguous run of layers.</summary>
 public sealed record Stage(string Name, int FirstLayer, int LayerCount, Shape Output);
@@ -28,6 +31,8 @@ public sealed record NetworkDescription(
     IReadOnlyList<LayerInfo> Layers, IReadOnlyList<ParameterInfo> Parameters, IReadOnlyList<Stage> Stages)
 {
     public int ParameterCount => Parameters.Count == 0 ? 0 : Parameters[^1].Offset + Parameters[^1].Length;
+    /// <summary>The trainable prefix of the parameter buffer: what optimizers update and what torchvision counts.</summary>
+    public int TrainableParameterCount => Parameters.Where(p => p.Trainable).Sum(p => p.Length);
     public long MultiplyAdds => Layers.Sum(l => l.MultiplyAdds);
 }
 

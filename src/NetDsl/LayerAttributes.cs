@@ -3,58 +3,127 @@ namespace NetDsl;
 // Layer attributes go on a stage property, in the order the layers run. AllowMultiple lets a stage hold
 // e.g. [Conv(64), Relu, Conv(64), Relu, MaxPool(2)].
 
-/// <summary>2-D convolution with bias. Output size: floor((in + 2*Padding - Kernel) / Stride) + 1.</summary>
-[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class ConvAttribute(int outChannels) : Attribute
+/// <summary>
+/// Base of every layer attribute. <see cref="Name"/> overrides the layer's default name (<c>Stage.index</c>) within its
+/// network or block, e.g. <c>"conv1"</c> or <c>"downsample.0"</c>, so parameter names can match a PyTorch state_dict.
+/// </summary>
+public abstract class LayerAttribute : Attribute
 {
-    public int OutChannels { get; } = outChannels;
+    public string? Name { get; set; }
+}
+
+/// <summary>Padding values with a meaning.</summary>
+public static class Pad
+{
+    /// <summary>'same' padding: (kernel − 1) / 2 on every side; needs an odd kernel and stride 1.</summary>
+    public const int Same = -1;
+}
+
+/// <summary>
+/// 2-D convolution with bias. Output size: floor((in + 2*Padding - Kernel) / Stride) + 1.
+/// Inside a block, the channel count may be an expression over the block's parameters, e.g. <c>"width * 4"</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class ConvAttribute : LayerAttribute
+{
+    public ConvAttribute(int outChannels) => OutChannels = outChannels;
+    public ConvAttribute(string outChannels) => OutChannelsExpression = outChannels;
+
+    public int OutChannels { get; }
+    public string? OutChannelsExpression { get; }
     /// <summary>Square kernel size. Default 3.</summary>
     public int Kernel { get; set; } = 3;
     public int Stride { get; set; } = 1;
-    /// <summary>Zero padding on every side.</summary>
+    /// <summary>Zero padding on every side, or <see cref="Pad.Same"/>.</summary>
     public int Padding { get; set; }
+    /// <summary>Inside a block: use the stride the block was instantiated with.</summary>
+    public bool Strided { get; set; }
+    /// <summary>Whether the layer has a bias (false before a BatchNorm, as in torchvision's ResNets).</summary>
+    public bool Bias { get; set; } = true;
 }
 
 /// <summary>Max pooling over Kernel×Kernel windows. Stride defaults to Kernel; a smaller stride overlaps windows.</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class MaxPoolAttribute(int kernel) : Attribute
+public sealed class MaxPoolAttribute(int kernel) : LayerAttribute
 {
     public int Kernel { get; } = kernel;
     /// <summary>0 (the default) means equal to <see cref="Kernel"/>.</summary>
     public int Stride { get; set; }
+    /// <summary>Implicit −∞ padding on every side (at most half the kernel).</summary>
+    public int Padding { get; set; }
+    /// <summary>Round the output size up, as PyTorch's ceil_mode (GoogLeNet).</summary>
+    public bool CeilMode { get; set; }
+    /// <summary>Inside a block: use the stride the block was instantiated with.</summary>
+    public bool Strided { get; set; }
 }
 
-/// <summary>Average pooling over Kernel×Kernel windows. Stride defaults to Kernel.</summary>
+/// <summary>Average pooling over Kernel×Kernel windows (padding counts towards the divisor, as PyTorch's default).</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class AvgPoolAttribute(int kernel) : Attribute
+public sealed class AvgPoolAttribute(int kernel) : LayerAttribute
 {
     public int Kernel { get; } = kernel;
     /// <summary>0 (the default) means equal to <see cref="Kernel"/>.</summary>
     public int Stride { get; set; }
+    public int Padding { get; set; }
+    public bool CeilMode { get; set; }
+    public bool Strided { get; set; }
 }
+
+/// <summary>Averages each channel over all positions: (C,H,W) → (C).</summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class GlobalAvgPoolAttribute : LayerAttribute;
+
+/// <summary>Maximum of each channel over all positions: (C,H,W) → (C).</summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class GlobalMaxPoolAttribute : LayerAttribute;
 
 /// <summary>Fully connected layer with bias. A (C,H,W) input is flattened in C,H,W order first.</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class DenseAttribute(int units) : Attribute
+public sealed class DenseAttribute(int units) : LayerAttribute
 {
     public int Units { get; } = units;
 }
 
 /// <summary>Inverted dropout: in training, zeroes each element with probability P and scales the rest by 1/(1-P).</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class DropoutAttribute(double p = 0.5) : Attribute
+public sealed class DropoutAttribute(double p = 0.5) : LayerAttribute
 {
     public double P { get; } = p;
 }
 
+/// <summary>
+/// Batch normalization over (N,H,W) per channel with PyTorch's semantics: batch statistics in training (biased
+/// variance to normalize, unbiased for the running variance), running statistics in evaluation.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class BatchNormAttribute : LayerAttribute
+{
+    public double Epsilon { get; set; } = 1e-5;
+    /// <summary>Weight of the new batch in the running statistics.</summary>
+    public double Momentum { get; set; } = 0.1;
+}
+
+/// <summary>
+/// Local response normalization across channels (PyTorch's definition):
+/// y_c = x_c / (K + Alpha/Size · Σ x_c'²)^Beta over the Size channels around c. Defaults are AlexNet's.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class LrnAttribute(int size = 5) : LayerAttribute
+{
+    public int Size { get; } = size;
+    public double Alpha { get; set; } = 1e-4;
+    public double Beta { get; set; } = 0.75;
+    public double K { get; set; } = 2.0;
+}
+
 /// <summary>max(0, x).</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class ReluAttribute : Attribute;
+public sealed class ReluAttribute : LayerAttribute;
 
 /// <summary>tanh(x).</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class TanhAttribute : Attribute;
+public sealed class TanhAttribute : LayerAttribute;
 
 /// <summary>1 / (1 + e^-x).</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class SigmoidAttribute : Attribute;
+public sealed class SigmoidAttribute : LayerAttribute;

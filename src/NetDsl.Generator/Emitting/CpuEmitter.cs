@@ -42,7 +42,7 @@ internal static class CpuEmitter
     {
         w.Line("/// <summary>Runs samples [n0, n1) from the input slot to the logits, then the loss head when labels are set.</summary>");
         w.Line(CodeWriter.GeneratedCode);
-        w.Open($"public void Forward<T>(global::System.ReadOnlySpan<T> p, global::NetDsl.Runtime.Workspace<T> ws, int worker, int n0, int n1) {CodeWriter.FloatConstraint}");
+        w.Open($"public void Forward<T>(global::System.Span<T> p, global::NetDsl.Runtime.Workspace<T> ws, int worker, int n0, int n1) {CodeWriter.FloatConstraint}");
         w.Line("int n = n1 - n0;");
         if (plan.ScratchPerWorker > 0) w.Line("var scratch = ws.ScratchOf(worker);");
         foreach (var l in plan.Layers)

@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace NetDsl.Runtime.Training;
 
 /// <summary>
@@ -10,8 +8,7 @@ internal sealed class ParallelPass
 {
     private readonly ICpuNetwork _network;
     private readonly float[] _parameters;
-    private readonly Action<int> _runWorker;
-    private int _count, _workers;
+    private readonly Action<int, int, int> _runWorker;
     private bool _backward;
 
     public ParallelPass(ICpuNetwork network, float[] parameters, int capacity, int workers)
@@ -32,30 +29,15 @@ internal sealed class ParallelPass
     /// <summary>Scratch for the sample indices of a batch.</summary>
     public int[] Indices { get; }
 
-    /// <summary>Forward (and backward) over samples [0, count); a batch smaller than the worker count uses fewer workers.</summary>
+    /// <summary>Forward (and backward) over samples [0, count); a batch smaller than the worker count leaves some ranges empty.</summary>
     public void Run(int count, bool backward)
     {
-        _count = count;
         _backward = backward;
-        _workers = Math.Min(Workspace.Workers, count);
-        if (_workers == 1)
-        {
-            RunWorker(0);
-            return;
-        }
-        try
-        {
-            Parallel.For(0, _workers, _runWorker);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-        }
+        Workspace.Run(count, _runWorker);
     }
 
-    private void RunWorker(int worker)
+    private void RunWorker(int worker, int n0, int n1)
     {
-        int n0 = (int)((long)_count * worker / _workers), n1 = (int)((long)_count * (worker + 1) / _workers);
         _network.Forward<float>(_parameters, Workspace, worker, n0, n1);
         if (Workspace.HasLabels) RankLabels(n0, n1);
         if (_backward) _network.Backward<float>(_parameters, Workspace, worker, n0, n1);

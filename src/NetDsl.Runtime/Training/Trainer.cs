@@ -93,7 +93,8 @@ public sealed class Trainer
             ws.ClearParameterGradients();
             _training.Run(count, backward: true);
             if (Schedule is not null) Optimizer.LearningRate = Schedule.At(Step);
-            Optimizer.Step(Parameters, ws.ReduceParameterGradients());
+            int trainable = Network.Description.TrainableParameterCount;   // running statistics are not optimized
+            Optimizer.Step(Parameters.AsSpan(0, trainable), ws.ReduceParameterGradients().AsSpan(0, trainable));
             Step++;
             BatchInEpoch = batch + 1;
             totals.Add(_training, count);

@@ -17,7 +17,7 @@ partial class LeNet5
 
     /// <summary>Runs samples [n0, n1) from the input slot to the logits, then the loss head when labels are set.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
-    public void Forward<T>(global::System.ReadOnlySpan<T> p, global::NetDsl.Runtime.Workspace<T> ws, int worker, int n0, int n1) where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    public void Forward<T>(global::System.Span<T> p, global::NetDsl.Runtime.Workspace<T> ws, int worker, int n0, int n1) where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         int n = n1 - n0;
         var scratch = ws.ScratchOf(worker);

@@ -91,9 +91,5 @@ internal sealed class NetworkHarness<T> where T : unmanaged, IFloatingPointIeee7
         return _ws.ReduceParameterGradients().Select(g => double.CreateChecked(g)).ToArray();
     }
 
-    private void ForEachWorker(Action<int, int, int> run)
-    {
-        for (int w = 0; w < _ws.Workers; w++)
-            run(w, w * _batch / _ws.Workers, (w + 1) * _batch / _ws.Workers);
-    }
+    private void ForEachWorker(Action<int, int, int> run) => _ws.Run(_batch, run);
 }

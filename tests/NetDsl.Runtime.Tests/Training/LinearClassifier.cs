@@ -36,7 +36,7 @@ internal sealed class LinearClassifier : ICpuNetwork
         for (int i = 0; i < _classes * _features; i++) parameters[i] = T.CreateChecked(random.NextDouble() * 0.2 - 0.1);
     }
 
-    public void Forward<T>(ReadOnlySpan<T> parameters, Workspace<T> ws, int worker, int n0, int n1) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Forward<T>(Span<T> parameters, Workspace<T> ws, int worker, int n0, int n1) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var input = ws.Input(n0, n1);
         var kept = ws.Slot(_features + _classes, _features, n0, n1);

@@ -27,7 +27,7 @@ internal sealed class RecordingNetwork(ICpuNetwork inner) : ICpuNetwork
     public void InitializeParameters<T>(Span<T> parameters, ulong seed) where T : unmanaged, IFloatingPointIeee754<T> =>
         inner.InitializeParameters(parameters, seed);
 
-    public void Forward<T>(ReadOnlySpan<T> parameters, Workspace<T> ws, int worker, int n0, int n1) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Forward<T>(Span<T> parameters, Workspace<T> ws, int worker, int n0, int n1) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Record(false, ws, worker, n0, n1);
         inner.Forward(parameters, ws, worker, n0, n1);
