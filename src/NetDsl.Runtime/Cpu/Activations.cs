@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NetDsl.Runtime.Cpu;
@@ -37,6 +38,9 @@ public static class Activations
         Backward<T, SigmoidGradient<T>>(dx, dy, y);
 
     /// <summary>dx = dy · f'(x), with f' written in terms of y = f(x); one vector loop serves every activation.</summary>
+    // NoInlining keeps TGradient.Apply inlined here: merged into a large caller, the JIT may run out of inlining
+    // budget and turn it into a call that passes vectors through memory.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     static void Backward<T, TGradient>(Span<T> dx, ReadOnlySpan<T> dy, ReadOnlySpan<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> where TGradient : IGradient<T>
     {
