@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NetDsl.Runtime.Cpu;
@@ -9,34 +10,43 @@ namespace NetDsl.Runtime.Cpu;
 //   relu'    = [y > 0]     tanh' = 1 - y²     sigmoid' = y (1 - y)
 public static class Activations
 {
+    /// <summary>y = max(x, 0).</summary>
     public static void ReluForward<T>(Span<T> y, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check.Length(y.Length, x.Length, nameof(y));
         TensorPrimitives.Max(x, T.Zero, y);
     }
 
+    /// <summary>dx = dy where y > 0, else 0.</summary>
     public static void ReluBackward<T>(Span<T> dx, ReadOnlySpan<T> dy, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
         Backward<T, ReluGradient<T>>(dx, dy, y);
 
+    /// <summary>y = tanh(x).</summary>
     public static void TanhForward<T>(Span<T> y, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check.Length(y.Length, x.Length, nameof(y));
         TensorPrimitives.Tanh(x, y);
     }
 
+    /// <summary>dx = dy · (1 - y²).</summary>
     public static void TanhBackward<T>(Span<T> dx, ReadOnlySpan<T> dy, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
         Backward<T, TanhGradient<T>>(dx, dy, y);
 
+    /// <summary>y = 1 / (1 + e^-x).</summary>
     public static void SigmoidForward<T>(Span<T> y, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check.Length(y.Length, x.Length, nameof(y));
         if (!x.IsEmpty) TensorPrimitives.Sigmoid(x, y); // which, unlike its siblings, rejects empty spans
     }
 
+    /// <summary>dx = dy · y · (1 - y).</summary>
     public static void SigmoidBackward<T>(Span<T> dx, ReadOnlySpan<T> dy, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T> =>
         Backward<T, SigmoidGradient<T>>(dx, dy, y);
 
     /// <summary>dx = dy · f'(x), with f' written in terms of y = f(x); one vector loop serves every activation.</summary>
+    // NoInlining keeps TGradient.Apply inlined here: merged into a large caller, the JIT may run out of inlining
+    // budget and turn it into a call that passes vectors through memory.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     static void Backward<T, TGradient>(Span<T> dx, ReadOnlySpan<T> dy, ReadOnlySpan<T> y)
         where T : unmanaged, IFloatingPointIeee754<T> where TGradient : IGradient<T>
     {

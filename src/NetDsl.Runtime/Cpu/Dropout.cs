@@ -9,6 +9,10 @@ namespace NetDsl.Runtime.Cpu;
 // so the masks do not depend on how the batch is split across workers.
 public static class Dropout
 {
+    /// <summary>
+    /// y = x · mask for samples [firstSample, firstSample + n) of the batch; mask records the decisions for backward.
+    /// <paramref name="p"/> is the drop probability in [0, 1]; <paramref name="seed"/> should change every step.
+    /// </summary>
     public static void Forward<T>(Span<T> y, Span<T> mask, ReadOnlySpan<T> x, double p, ulong seed, int firstSample, int n, int perSample)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -50,16 +50,16 @@ internal static class Gemm
             for (int j0 = 0; j0 < n; j0 += width)
             {
                 int cols = Math.Min(width, n - j0);
-                scoped ref T panel = ref Unsafe.Add(ref b0, (nint)p0 * ldb + j0);
+                // A ragged right edge is computed as a whole panel too: shifted left to end at B's last column when B
+                // is wide enough (the tile then keeps only its last `cols` columns), else copied with zero padding.
+                int skip = cols < width && n >= width ? width - cols : 0;
+                scoped ref T panel = ref Unsafe.Add(ref b0, (nint)p0 * ldb + j0 - skip);
                 nint panelStride = ldb;
-                if (cols < width)
+                if (cols < width && skip == 0)
                 {
-                    // The ragged right edge: copy it zero-padded so the tile never reads past B.
                     for (int p = 0; p < depth; p++)
-                    {
-                        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref panel, p * panelStride), cols).CopyTo(edgePanel.Slice(p * width));
-                        edgePanel.Slice(p * width + cols, width - cols).Clear();
-                    }
+                        for (int j = 0; j < width; j++)
+                            edgePanel[p * width + j] = j < cols ? Unsafe.Add(ref panel, p * panelStride + j) : T.Zero;
                     panel = ref MemoryMarshal.GetReference(edgePanel);
                     panelStride = width;
                 }
@@ -77,12 +77,12 @@ internal static class Gemm
                     // Partial tile: compute it whole into a buffer, then keep the valid corner.
                     OuterTile(depth, ref aTile, aRow, aCol, rows, ref panel, panelStride, ref MemoryMarshal.GetReference(edgeTile), width, false);
                     for (int i = 0; i < rows; i++)
-                    {
-                        Span<T> target = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref cTile, (nint)i * ldc), cols);
-                        ReadOnlySpan<T> source = edgeTile.Slice(i * width, cols);
-                        if (add) System.Numerics.Tensors.TensorPrimitives.Add(target, source, target);
-                        else source.CopyTo(target);
-                    }
+                        for (int j = 0; j < cols; j++)
+                        {
+                            ref T target = ref Unsafe.Add(ref cTile, (nint)i * ldc + j);
+                            T value = edgeTile[i * width + skip + j];
+                            target = add ? target + value : value;
+                        }
                 }
             }
         }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetDsl.Runtime.Cpu;
 
@@ -85,13 +86,21 @@ internal static class Im2Col
         {
             for (int i = 0; i < left; i++) Unsafe.Add(ref col, i) = T.Zero;
             ref T run = ref Unsafe.Add(ref col, left);
-            int width = Vector<T>.Count;
-            if (stride == 1 && count >= width)
+            // Each copy's last vector ends exactly at the run's end, overlapping the one before: copying twice is harmless.
+            if (stride == 1 && count >= Vector<T>.Count)
             {
+                int width = Vector<T>.Count;
                 for (int i = 0; i < count - width; i += width)
                     Vector.LoadUnsafe(ref x, (nuint)i).StoreUnsafe(ref run, (nuint)i);
-                // The last vector ends exactly at the run's end, overlapping the previous one: copying twice is harmless.
                 Vector.LoadUnsafe(ref x, (nuint)(count - width)).StoreUnsafe(ref run, (nuint)(count - width));
+            }
+            else if (stride == 1 && count >= Vector128<T>.Count && Vector128.IsHardwareAccelerated)
+            {
+                // Runs shorter than Vector<T> (late layers, e.g. Wo = 5) still move a 128-bit vector at a time.
+                int width = Vector128<T>.Count;
+                for (int i = 0; i < count - width; i += width)
+                    Vector128.LoadUnsafe(ref x, (nuint)i).StoreUnsafe(ref run, (nuint)i);
+                Vector128.LoadUnsafe(ref x, (nuint)(count - width)).StoreUnsafe(ref run, (nuint)(count - width));
             }
             else
             {
@@ -110,8 +119,13 @@ internal static class Im2Col
             ref T run = ref Unsafe.Add(ref col, left);
             int i = 0;
             if (stride == 1)
+            {
                 for (; i <= count - Vector<T>.Count; i += Vector<T>.Count)
                     (Vector.LoadUnsafe(ref x, (nuint)i) + Vector.LoadUnsafe(ref run, (nuint)i)).StoreUnsafe(ref x, (nuint)i);
+                if (Vector128.IsHardwareAccelerated)
+                    for (; i <= count - Vector128<T>.Count; i += Vector128<T>.Count)
+                        (Vector128.LoadUnsafe(ref x, (nuint)i) + Vector128.LoadUnsafe(ref run, (nuint)i)).StoreUnsafe(ref x, (nuint)i);
+            }
             for (; i < count; i++) Unsafe.Add(ref x, (nint)i * stride) += Unsafe.Add(ref run, i);
         }
     }

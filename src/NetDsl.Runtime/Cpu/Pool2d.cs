@@ -51,6 +51,8 @@ public static class Pool2d
         void Visit(int origin, int output);
     }
 
+    // NoInlining: see MaxPool2x2; the window's Visit must inline into this loop, not compete for a caller's budget.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     static void ForEachWindow<TWindow>(TWindow window, int n, in PoolGeometry g) where TWindow : IWindow, allows ref struct
     {
         int ho = g.OutHeight, wo = g.OutWidth, stride = g.Stride, w = g.Width, planeSize = g.Height * g.Width;

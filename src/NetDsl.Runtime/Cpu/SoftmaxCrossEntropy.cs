@@ -10,6 +10,7 @@ namespace NetDsl.Runtime.Cpu;
 // Both subtract the row maximum first, so every exp is at most 1 and logits of any finite size stay finite.
 public static class SoftmaxCrossEntropy
 {
+    /// <summary>probs = softmax(logits) per sample; losses = each sample's cross-entropy against its label.</summary>
     public static void Forward<T>(Span<T> probs, Span<T> losses, ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int n, int classes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -32,6 +33,7 @@ public static class SoftmaxCrossEntropy
         }
     }
 
+    /// <summary>dlogits = (probs - onehot(labels)) · scale: the gradient of scale · Σ losses. dlogits may alias probs.</summary>
     public static void Backward<T>(Span<T> dlogits, ReadOnlySpan<T> probs, ReadOnlySpan<int> labels, int n, int classes, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -23,8 +23,9 @@ public sealed class Conv2dTests
         { 1, 9, 9, 6, 5, 1, 2, 3 },     // LeNet-5 conv1, smaller image
         { 3, 9, 8, 7, 5, 2, 2, 3 },
         { 2, 12, 11, 13, 5, 3, 1, 1 },
-        { 6, 14, 14, 16, 5, 1, 0, 1 },  // LeNet-5 conv2: several GEMM tiles and a ragged edge
+        { 6, 14, 14, 16, 5, 1, 0, 1 },  // LeNet-5 conv2: several GEMM tiles, a ragged edge, dw by outer products
         { 12, 6, 6, 3, 5, 1, 0, 3 },    // Patch 300 > one GEMM depth block
+        { 8, 6, 6, 20, 3, 1, 1, 2 },    // dw by outer products with a ragged panel of output channels
     };
 
     // A smaller set for finite differences, which cost two forward passes per input element.
@@ -36,6 +37,7 @@ public sealed class Conv2dTests
         { 3, 7, 6, 2, 3, 2, 0, 2 },
         { 1, 8, 7, 2, 5, 1, 2, 1 },
         { 2, 7, 7, 2, 3, 3, 2, 1 },
+        { 3, 6, 6, 5, 3, 1, 1, 2 },     // enough output channels for dw by outer products (in double)
     };
 
     [Theory, MemberData(nameof(Geometries))]

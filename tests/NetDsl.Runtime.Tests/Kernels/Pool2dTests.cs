@@ -13,8 +13,9 @@ public sealed class Pool2dTests
         { 3, 7, 9, 2, 2, 3 },     // odd sizes: the last row and column belong to no window
         { 2, 28, 28, 2, 2, 3 },   // LeNet-5 pool1: float takes the vectorized 2×2 path, whose last step overlaps
         { 2, 33, 35, 2, 2, 1 },   // vectorized path with a trailing row and column
-        { 1, 16, 17, 2, 2, 2 },   // exactly one vector of windows per row
-        { 16, 10, 10, 2, 2, 3 },  // LeNet-5 pool2: rows too short for a vector
+        { 1, 16, 17, 2, 2, 2 },   // rows of whole vector steps, plus a trailing column
+        { 16, 10, 10, 2, 2, 3 },  // LeNet-5 pool2: five windows per row, the second step overlaps the first
+        { 2, 6, 7, 2, 2, 2 },     // rows too short for a vector step: per-window path even in float
         { 3, 9, 9, 3, 2, 3 },     // overlapping windows, gradients add up
         { 2, 7, 8, 3, 1, 1 },     // stride 1, heavy overlap
         { 1, 5, 5, 5, 5, 2 },     // one window covering the plane

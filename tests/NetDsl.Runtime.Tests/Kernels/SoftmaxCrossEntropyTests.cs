@@ -61,6 +61,22 @@ public sealed class SoftmaxCrossEntropyTests
         Assert.Contains("label -1", error.Message);
     }
 
+    [Fact]
+    public void Backward_may_write_over_probs()
+    {
+        const int n = 3, classes = 5;
+        var logits = TestData.Uniform<float>(1, n * classes, -3, 3);
+        int[] labels = [4, 0, 2];
+        var probs = new float[logits.Length];
+        SoftmaxCrossEntropy.Forward<float>(probs, new float[n], logits, labels, n, classes);
+        var separate = new float[probs.Length];
+        SoftmaxCrossEntropy.Backward<float>(separate, probs, labels, n, classes, 0.5f);
+
+        SoftmaxCrossEntropy.Backward<float>(probs, probs, labels, n, classes, 0.5f);
+
+        Assert.Equal(separate, probs);
+    }
+
     static void MatchesReference<T>(int n, int classes) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var logits = TestData.Uniform<T>(1, n * classes, -5, 5);
