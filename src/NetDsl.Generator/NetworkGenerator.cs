@@ -2,6 +2,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetDsl.Generator.Checking;
 using NetDsl.Generator.Emitting;
+using NetDsl.Generator.Model;
 using NetDsl.Generator.Parsing;
 
 namespace NetDsl.Generator;
@@ -16,15 +17,25 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     public const string ParseStep = "Parse";
     public const string CheckStep = "Check";
     public const string RuntimeStep = "HasRuntime";
+    public const string BlockStep = "ParseBlock";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Blocks declared in this compilation: editing one re-checks the networks, through the combined list.
+        var blocks = context.SyntaxProvider
+            .ForAttributeWithMetadataName("NetDsl.BlockAttribute",
+                static (node, _) => node is ClassDeclarationSyntax,
+                BlockParser.Parse)
+            .WithTrackingName(BlockStep);
+        var allBlocks = blocks.Collect().Select(static (list, _) => list.ToEquatableArray());
+
         var plans = context.SyntaxProvider
             .ForAttributeWithMetadataName("NetDsl.NetworkAttribute",
                 static (node, _) => node is ClassDeclarationSyntax,
                 NetworkParser.Parse)
             .WithTrackingName(ParseStep)
-            .Select(static (spec, _) => ShapeChecker.Check(spec))
+            .Combine(allBlocks)
+            .Select(static (input, _) => ShapeChecker.Check(input.Left, input.Right))
             .WithTrackingName(CheckStep);
 
         // Shrunk to one bool so compilation-wide changes do not invalidate the plans.
@@ -33,5 +44,6 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(RuntimeStep);
 
         context.RegisterSourceOutput(plans.Combine(hasRuntime), static (spc, input) => Emitter.Emit(spc, input.Left, input.Right));
+        context.RegisterSourceOutput(blocks, static (spc, block) => Emitter.Emit(spc, block));
     }
 }

@@ -23,7 +23,11 @@ public sealed record LayerInfo(
 public sealed record ParameterInfo(string Name, int Offset, int Length, int[] Dims, int FanIn, int FanOut, bool Trainable = true);
 
 /// <summary>A stage property: a named, contiguous run of layers.</summary>
-public sealed record Stage(string Name, int FirstLayer, int LayerCount, Shape Output);
+public sealed record Stage(string Name, int FirstLayer, int LayerCount, Shape Output)
+{
+    /// <summary>Names the input of the network or block in <c>[From]</c>, <c>[Concat]</c> and <c>[Add]</c>.</summary>
+    public const string Input = "input";
+}
 
 /// <summary>The compile-time description of a generated network.</summary>
 public sealed record NetworkDescription(

@@ -2,14 +2,11 @@ namespace NetDsl;
 
 /// <summary>
 /// The stage's first layer reads the output of another stage instead of the previous one.
-/// <c>From.Input</c> names the network's (or block's) input.
+/// <see cref="NetDsl.Stage.Input"/> names the network's (or block's) input.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class FromAttribute(string stage) : Attribute
 {
-    /// <summary>The input of the network or block.</summary>
-    public const string Input = "input";
-
     public string Stage { get; } = stage;
 }
 
@@ -28,7 +25,7 @@ public sealed class AddAttribute(params string[] stages) : LayerAttribute
 }
 
 /// <summary>
-/// Declares a reusable block: a partial class whose Stage properties form a small graph from <c>From.Input</c> to its
+/// Declares a reusable block: a partial class whose Stage properties form a small graph from <c>Stage.Input</c> to its
 /// last stage. The parameter names can be used in channel expressions, e.g. <c>[Conv("width * 4")]</c>; <c>in</c> is
 /// the block's input channel count.
 /// </summary>

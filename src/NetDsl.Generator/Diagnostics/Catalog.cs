@@ -66,10 +66,48 @@ internal static class Catalog
         "NetDsl.Runtime is not referenced",
         "Network '{0}' needs the NetDsl.Runtime assembly: add a reference to it so the generated CPU program can run");
 
+    public static readonly DiagnosticDescriptor UnknownStage = Error("NDSL0014",
+        "Reference to an unknown stage",
+        "{0}: '{1}' is not a stage of {2}; its stages are {3}");
+
+    public static readonly DiagnosticDescriptor Cycle = Error("NDSL0015",
+        "Stages form a cycle",
+        "Stages of {0} form a cycle: {1}");
+
+    public static readonly DiagnosticDescriptor ConcatMismatch = Error("NDSL0016",
+        "Concatenated inputs differ in size",
+        "{0}: Concat needs inputs of equal height and width, but {1} is {2} and {3} is {4}");
+
+    public static readonly DiagnosticDescriptor AddMismatch = Error("NDSL0017",
+        "Added inputs differ in shape",
+        "{0}: Add needs inputs of equal shape, but {1} is {2} and {3} is {4}");
+
+    public static readonly DiagnosticDescriptor UnusedStage = Warning("NDSL0018",
+        "Stage is never used",
+        "Stage '{0}' of {1} is computed but nothing reads it");
+
+    public static readonly DiagnosticDescriptor BlockArguments = Error("NDSL0019",
+        "Wrong block arguments",
+        "{0}: block {1} takes {2} argument(s) ({3}), but {4} were given");
+
+    public static readonly DiagnosticDescriptor NotABlock = Error("NDSL0020",
+        "Use of a class that is not a block",
+        "{0}: {1} is not a [Block] class{2}");
+
+    public static readonly DiagnosticDescriptor InvalidExpression = Error("NDSL0021",
+        "Invalid channel expression",
+        "{0}: channel expression '{1}' {2}");
+
+    public static readonly DiagnosticDescriptor DuplicateName = Error("NDSL0022",
+        "Two layers have the same name",
+        "{0}: the layer name '{1}' is already used in {2}");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
     {
         NetworkNotPartial, NetworkNested, MissingInput, InvalidInput, InvalidArgument, KernelTooLarge,
         StrideLeavesRemainder, StageNotPartial, NoLayers, EmptyStage, TooFewClasses, TooLarge, MissingRuntime,
+        UnknownStage, Cycle, ConcatMismatch, AddMismatch, UnusedStage, BlockArguments, NotABlock, InvalidExpression,
+        DuplicateName,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

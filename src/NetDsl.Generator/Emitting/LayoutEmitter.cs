@@ -12,9 +12,10 @@ internal static class LayoutEmitter
     public static string Emit(NetworkPlan plan)
     {
         var spec = plan.Spec;
+        var ids = Names.Identifiers(plan);
         var w = CodeWriter.ForClass(spec.Namespace, spec.ClassName, "global::NetDsl.Runtime.ICpuNetwork");
         WriteSummaryComment(w, plan);
-        WriteSlots(w, plan);
+        WriteSlots(w, plan, ids);
         WriteParameterSlices(w, plan);
         WriteDescription(w, plan);
         WriteStages(w, plan);
@@ -24,49 +25,60 @@ internal static class LayoutEmitter
 
     private static void WriteSummaryComment(CodeWriter w, NetworkPlan plan)
     {
-        w.Line($"// {plan.Spec.ClassName}: {plan.Input.Batched} -> {plan.Logits.Out.Batched}, {CodeWriter.N(plan.ParameterCount)} parameters, "
+        w.Line($"// {plan.Spec.ClassName}: {plan.Input.Batched} -> {plan.Logits.Out.Batched}, {CodeWriter.N(plan.TrainableCount)} parameters, "
              + $"{CodeWriter.N(plan.Layers.Sum(l => l.MultiplyAdds))} multiply-adds per sample.");
         w.Line("//");
-        w.Line("// layer           output        params       mult-adds   receptive field (size, jump, start)");
+        w.Line("// layer                output          params       mult-adds     receptive field (size, jump, start)");
         foreach (var l in plan.Layers)
-            w.Line("// " + CodeWriter.Pad($"{l.Name} {l.Spec.Kind}", 16) + CodeWriter.Pad(l.Out.ToString(), 14)
-                 + CodeWriter.Pad(CodeWriter.N(l.Parameters), 13) + CodeWriter.Pad(CodeWriter.N(l.MultiplyAdds), 12)
+            w.Line("// " + CodeWriter.Pad($"{l.Name} {l.Kind}", 21) + CodeWriter.Pad(l.Out.ToString(), 16)
+                 + CodeWriter.Pad(CodeWriter.N(l.Parameters), 13) + CodeWriter.Pad(CodeWriter.N(l.MultiplyAdds), 14)
                  + $"{l.RfSize}x{l.RfSize}, {l.RfJump}, {CodeWriter.Literal(l.RfStart)}");
         w.Line();
     }
 
-    private static void WriteSlots(CodeWriter w, NetworkPlan plan)
+    private static void WriteSlots(CodeWriter w, NetworkPlan plan, string[] ids)
     {
         w.Line("/// <summary>Per-sample offsets of the activation slots; gradients use the same offsets. Slot k of a");
         w.Line("/// workspace with capacity C starts at element offset*C and holds C samples back to back.</summary>");
         w.Line(CodeWriter.GeneratedCode);
         w.Open("internal static class WorkspaceSlots");
-        w.Line($"public const int Input = 0;  // {plan.Input}");
-        foreach (var l in plan.Layers)
+        foreach (var n in plan.Nodes)
         {
-            w.Line($"public const int {l.Identifier} = {l.OutputSlot};  // {l.Out} {l.Name} {l.Spec.Kind}");
-            if (l.MaskSlot >= 0) w.Line($"public const int {l.Identifier}_Mask = {l.MaskSlot};  // {l.Out} dropout mask");
+            w.Line($"public const int {ids[n.Id]} = {n.Slot};  // {n.Out}{(n.Id == 0 ? "" : $" {n.Name} {n.Kind}")}");
+            if (n.MaskSlot >= 0) w.Line($"public const int {ids[n.Id]}_Mask = {n.MaskSlot};  // {n.Out} dropout mask");
         }
-        w.Line($"public const int Logits = {plan.Logits.Identifier};");
+        foreach (var e in plan.Edges.Where(e => e.Slot != plan.Nodes[e.Producer].Slot))
+            w.Line($"public const int {EdgeName(ids, e)} = {e.Slot};  // gradient of {plan.Nodes[e.Producer].Name} through {plan.Nodes[e.Consumer].Name}");
+        w.Line($"public const int Logits = {ids[plan.Logits.Id]};");
         w.Line($"public const int Probabilities = {plan.ProbabilitySlot};  // ({plan.Classes}) softmax");
         w.Line($"public const int PerSample = {plan.ActivationsPerSample};");
-        w.Line($"/// <summary>im2col scratch per worker: the largest convolution's patch matrix and its gradient.</summary>");
+        w.Line("/// <summary>im2col scratch per worker: the largest convolution's patch matrix and its gradient.</summary>");
         w.Line($"public const int ScratchPerWorker = {plan.ScratchPerWorker};");
+        w.Line("/// <summary>BatchNorm statistics per worker: 7 values per channel per BatchNorm layer.</summary>");
+        w.Line($"public const int ReductionPerWorker = {plan.ReductionPerWorker};");
         w.Close().Line();
     }
 
+    public static string EdgeName(string[] ids, GradientEdge e) => $"{ids[e.Producer]}_Grad_{ids[e.Consumer]}_{e.InputIndex}";
+
     private static void WriteParameterSlices(CodeWriter w, NetworkPlan plan)
     {
-        w.Line("/// <summary>Offsets of each tensor in the flat parameter buffer (PyTorch layouts).</summary>");
+        w.Line("/// <summary>Offsets of each tensor in the flat parameter buffer (PyTorch names and layouts); trainable tensors first.</summary>");
         w.Line(CodeWriter.GeneratedCode);
         w.Open("internal static class ParameterSlices");
-        foreach (var l in plan.Layers.Where(l => l.HasParameters))
-        {
-            w.Line($"public const int {l.Identifier}_Weight = {l.WeightOffset};  // {WeightDims(l)}");
-            w.Line($"public const int {l.Identifier}_Bias = {l.BiasOffset};  // ({l.BiasCount})");
-        }
+        foreach (var t in plan.Tensors)
+            w.Line($"public const int {Slice(t)} = {t.Offset};  // {t.Name} ({string.Join(",", t.Dims)}){(t.Trainable ? "" : ", not trained")}");
+        w.Line($"public const int Trainable = {plan.TrainableCount};");
         w.Line($"public const int Count = {plan.ParameterCount};");
         w.Close().Line();
+    }
+
+    /// <summary>The ParameterSlices constant of a tensor: its name as an identifier.</summary>
+    public static string Slice(TensorPlan t)
+    {
+        var chars = t.Name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray();
+        string id = new string(chars);
+        return char.IsDigit(id[0]) ? "T" + id : id;
     }
 
     private static void WriteDescription(CodeWriter w, NetworkPlan plan)
@@ -77,25 +89,22 @@ internal static class LayoutEmitter
         w.Line("    new global::NetDsl.LayerInfo[]");
         w.Line("    {");
         foreach (var l in plan.Layers)
-            w.Line($"        new({CodeWriter.Literal(l.Name)}, global::NetDsl.LayerKind.{l.Spec.Kind}, {CodeWriter.Literal(l.Spec.Stage)}, "
+            w.Line($"        new({CodeWriter.Literal(l.Name)}, global::NetDsl.LayerKind.{l.Kind}, {CodeWriter.Literal(l.Stage)}, "
                  + $"new({Dims(l.In)}), new({Dims(l.Out)}), {l.Parameters}, {l.MultiplyAdds}, {l.RfSize}, {l.RfJump}, {CodeWriter.Literal(l.RfStart)}),");
         w.Line("    },");
         w.Line("    new global::NetDsl.ParameterInfo[]");
         w.Line("    {");
-        foreach (var l in plan.Layers.Where(l => l.HasParameters))
-        {
-            w.Line($"        new({CodeWriter.Literal(l.Name + ".weight")}, {l.WeightOffset}, {l.WeightCount}, new[] {{ {WeightDims(l).Trim('(', ')')} }}, {l.FanIn}, {l.FanOut}),");
-            w.Line($"        new({CodeWriter.Literal(l.Name + ".bias")}, {l.BiasOffset}, {l.BiasCount}, new[] {{ {l.BiasCount} }}, {l.FanIn}, {l.FanOut}),");
-        }
+        foreach (var t in plan.Tensors)
+            w.Line($"        new({CodeWriter.Literal(t.Name)}, {t.Offset}, {t.Length}, new[] {{ {string.Join(", ", t.Dims)} }}, {t.FanIn}, {t.FanOut}{(t.Trainable ? "" : ", Trainable: false")}),");
         w.Line("    },");
         w.Line("    new global::NetDsl.Stage[]");
         w.Line("    {");
-        foreach (var s in spec.Stages)
-            w.Line($"        new({CodeWriter.Literal(s.Name)}, {s.FirstLayer}, {s.LayerCount}, new({Dims(plan.Layers[s.FirstLayer + s.LayerCount - 1].Out)})),");
+        foreach (var s in plan.Stages)
+            w.Line($"        new({CodeWriter.Literal(s.Name)}, {s.First - 1}, {s.Count}, new({(s.Output < 0 ? "0, 0, 0" : Dims(plan.Nodes[s.Output].Out))})),");
         w.Line("    });");
         w.Line();
         w.Line("private static readonly global::NetDsl.Runtime.WorkspaceLayout s_layout = new(");
-        w.Line($"    WorkspaceSlots.PerSample, WorkspaceSlots.Input, {plan.Input.Size}, WorkspaceSlots.Logits, {plan.Classes}, WorkspaceSlots.ScratchPerWorker);");
+        w.Line($"    WorkspaceSlots.PerSample, WorkspaceSlots.Input, {plan.Input.Size}, WorkspaceSlots.Logits, {plan.Classes}, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker);");
         w.Line();
         w.Line("/// <summary>The compile-time summary: shapes, parameters, multiply-adds and receptive fields per layer.</summary>");
         w.Line(CodeWriter.GeneratedCode);
@@ -111,13 +120,13 @@ internal static class LayoutEmitter
 
     private static void WriteStages(CodeWriter w, NetworkPlan plan)
     {
-        var stages = plan.Spec.Stages;
-        for (int i = 0; i < stages.Count; i++)
+        for (int i = 0; i < plan.Stages.Count; i++)
         {
-            var s = stages[i];
-            var first = plan.Layers[s.FirstLayer];
-            var last = plan.Layers[s.FirstLayer + s.LayerCount - 1];
-            w.Line($"/// <summary>{s.Name}: {first.In.Batched} -> {last.Out.Batched}.</summary>");
+            var s = plan.Stages[i];
+            string shapes = s.Output < 0 ? "never computed: nothing reads it"
+                : s.Count == 0 ? $"{plan.Nodes[s.Output].Out.Batched}, the identity"
+                : $"{plan.Nodes[s.First].In.Batched} -> {plan.Nodes[s.Output].Out.Batched}";
+            w.Line($"/// <summary>{s.Name}: {shapes}.</summary>");
             w.Line(CodeWriter.GeneratedCode);
             w.Line($"{s.Accessibility} partial global::NetDsl.Stage {s.Name} => s_description.Stages[{i}];");
             w.Line();
@@ -126,28 +135,25 @@ internal static class LayoutEmitter
 
     private static void WriteInitialization(CodeWriter w, NetworkPlan plan)
     {
-        w.Line("/// <summary>He-normal weights before a ReLU, Xavier-uniform otherwise, zero biases. Each tensor draws from");
-        w.Line("/// its own stream of <paramref name=\"seed\"/>, so adding a layer does not change the others.</summary>");
+        w.Line("/// <summary>He-normal weights before a ReLU, Xavier-uniform otherwise, zero biases, BatchNorm scale 1 and running");
+        w.Line("/// variance 1. Each tensor draws from its own stream of <paramref name=\"seed\"/>, so adding a layer does not change the others.</summary>");
         w.Line(CodeWriter.GeneratedCode);
         w.Open($"public void InitializeParameters<T>(global::System.Span<T> parameters, ulong seed) {CodeWriter.FloatConstraint}");
         w.Line($"if (parameters.Length != ParameterSlices.Count) throw new global::System.ArgumentException($\"{plan.Spec.ClassName} has {{ParameterSlices.Count}} parameters, the buffer holds {{parameters.Length}}\", nameof(parameters));");
         int stream = 0;
-        foreach (var l in plan.Layers.Where(l => l.HasParameters))
+        foreach (var t in plan.Tensors)
         {
-            string weights = $"parameters.Slice(ParameterSlices.{l.Identifier}_Weight, {l.WeightCount})";
-            w.Line(l.Init == InitKind.HeNormal
-                ? $"global::NetDsl.Runtime.Initialization.HeNormal({weights}, fanIn: {l.FanIn}, seed, stream: {stream});  // {l.Name}.weight {WeightDims(l)}"
-                : $"global::NetDsl.Runtime.Initialization.XavierUniform({weights}, fanIn: {l.FanIn}, fanOut: {l.FanOut}, seed, stream: {stream});  // {l.Name}.weight {WeightDims(l)}");
-            w.Line($"parameters.Slice(ParameterSlices.{l.Identifier}_Bias, {l.BiasCount}).Clear();");
-            stream++;
+            string slice = $"parameters.Slice(ParameterSlices.{Slice(t)}, {t.Length})";
+            w.Line(t.Init switch
+            {
+                InitKind.HeNormal => $"global::NetDsl.Runtime.Initialization.HeNormal({slice}, fanIn: {t.FanIn}, seed, stream: {stream++});  // {t.Name}",
+                InitKind.XavierUniform => $"global::NetDsl.Runtime.Initialization.XavierUniform({slice}, fanIn: {t.FanIn}, fanOut: {t.FanOut}, seed, stream: {stream++});  // {t.Name}",
+                InitKind.One => $"{slice}.Fill(T.One);  // {t.Name}",
+                _ => $"{slice}.Clear();  // {t.Name}",
+            });
         }
         w.Close();
     }
 
     private static string Dims(Shape s) => CodeWriter.Join(s.C, s.H, s.W);
-
-    /// <summary>PyTorch's weight layout: (out, in, k, k) for convolutions, (out, in) for dense layers.</summary>
-    public static string WeightDims(LayerPlan l) => l.Spec.Kind == LayerKind.Conv
-        ? $"({l.Out.C},{l.In.C},{l.Spec.Kernel},{l.Spec.Kernel})"
-        : $"({l.Out.C},{l.In.Size})";
 }

@@ -5,7 +5,8 @@ using Microsoft.CodeAnalysis;
 namespace NetDsl.Generator.Model;
 
 /// <summary>A diagnostic waiting to be reported: a catalog id, where, and the message arguments.</summary>
-internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments)
+/// <param name="Additional">A second place worth showing, e.g. the layer inside a block whose use site is reported.</param>
+internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments, LocationInfo? Additional = null)
 {
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments) =>
         new(descriptor.Id, location, arguments.Select(Format).ToEquatableArray());
@@ -21,5 +22,6 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
     public bool IsError => Diagnostics.Catalog.Find(Id).DefaultSeverity == DiagnosticSeverity.Error;
 
     public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(Diagnostics.Catalog.Find(Id), Location?.ToLocation(), Arguments.ToArray<object>());
+        Diagnostic.Create(Diagnostics.Catalog.Find(Id), Location?.ToLocation(),
+            Additional is null ? null : new[] { Additional.ToLocation() }, Arguments.ToArray<object>());
 }

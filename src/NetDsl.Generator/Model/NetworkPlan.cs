@@ -5,36 +5,49 @@ namespace NetDsl.Generator.Model;
 /// <summary>A per-sample shape (channels, height, width); dense outputs are (units, 1, 1).</summary>
 internal readonly record struct Shape(int C, int H, int W)
 {
-    public int Size => C * H * W;
+    public long Size => (long)C * H * W;
+    public int Spatial => H * W;
     public string Batched => H == 1 && W == 1 ? $"(N,{C})" : $"(N,{C},{H},{W})";
     public override string ToString() => H == 1 && W == 1 ? $"({C})" : $"({C},{H},{W})";
 }
 
-/// <summary>How a weight tensor is initialized; chosen at compile time from the activation that follows it.</summary>
-internal enum InitKind { None, HeNormal, XavierUniform }
+/// <summary>How a tensor is initialized; chosen at compile time from the layer and the activation that follows.</summary>
+internal enum InitKind { Zero, One, HeNormal, XavierUniform }
+
+/// <summary>A tensor in the flat parameter buffer. Trainable tensors come first; buffers (running statistics) after.</summary>
+internal sealed record TensorPlan(string Name, string Role, int Offset, int Length, EquatableArray<int> Dims, int FanIn, int FanOut, InitKind Init, bool Trainable);
 
 /// <summary>
-/// A layer after shape checking. Offsets are per sample (activations) or absolute (parameters).
-/// Receptive field: size, jump (stride in input pixels) and the centre of the first unit.
+/// One layer instance after expansion and checking. Kernel, Stride, Padding are resolved numbers (block strides and
+/// 'same' padding applied). Inputs are node ids; node 0 is the network input.
 /// </summary>
-internal sealed record LayerPlan(
-    LayerSpec Spec, string Name, string InputName, Shape In, Shape Out,
-    int InputSlot, int OutputSlot, int MaskSlot,
-    int WeightOffset, int WeightCount, int BiasOffset, int BiasCount, int FanIn, int FanOut, InitKind Init,
-    long MultiplyAdds, int RfSize, int RfJump, double RfStart, bool NeedsInputGradient)
+internal sealed record NodePlan(
+    int Id, string Name, string Stage, LayerKind Kind, LayerSpec Spec, EquatableArray<int> Inputs, EquatableArray<Shape> InShapes, Shape Out,
+    int Kernel, int Stride, int Padding, int Slot, int MaskSlot, int ReductionOffset,
+    EquatableArray<TensorPlan> Tensors, long MultiplyAdds, int RfSize, int RfJump, double RfStart, bool NeedsGradient)
 {
-    public long Parameters => (long)WeightCount + BiasCount;
-    public bool HasParameters => WeightCount > 0;
+    public Shape In => InShapes[0];
+    public long Parameters => Tensors.Where(t => t.Trainable).Sum(t => (long)t.Length);
     public string Identifier => Name.Replace('.', '_');
+    public TensorPlan? Tensor(string role) => Tensors.FirstOrDefault(t => t.Role == role);
 }
+
+/// <summary>Where a consumer writes the gradient for one of its inputs: the producer's own slot or a private edge slot.</summary>
+internal sealed record GradientEdge(int Consumer, int InputIndex, int Producer, int Slot);
+
+/// <summary>A network-level stage: its nodes [First, First + Count) and its output node (its input, if it built nothing).</summary>
+internal sealed record StagePlan(string Name, string Accessibility, int First, int Count, int Output);
 
 /// <summary>The checked network: what the emitters need and nothing else.</summary>
 internal sealed record NetworkPlan(
-    NetworkSpec Spec, Shape Input, EquatableArray<LayerPlan> Layers,
-    int ParameterCount, int ActivationsPerSample, int ProbabilitySlot, int ScratchPerWorker,
+    NetworkSpec Spec, Shape Input, EquatableArray<NodePlan> Nodes, EquatableArray<GradientEdge> Edges, EquatableArray<StagePlan> Stages,
+    int ParameterCount, int TrainableCount, int ActivationsPerSample, int ProbabilitySlot, int ScratchPerWorker, int ReductionPerWorker,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
-    public LayerPlan Logits => Layers[Layers.Count - 1];
-    public int Classes => Logits.Out.Size;
+    /// <summary>Layers in execution order (the input node excluded).</summary>
+    public System.Collections.Generic.IEnumerable<NodePlan> Layers => Nodes.Skip(1);
+    public NodePlan Logits => Nodes[Nodes.Count - 1];
+    public int Classes => (int)Logits.Out.Size;
+    public System.Collections.Generic.IEnumerable<TensorPlan> Tensors => Nodes.SelectMany(n => n.Tensors).OrderBy(t => t.Offset);
 }

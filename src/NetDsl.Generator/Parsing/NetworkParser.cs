@@ -16,8 +16,6 @@ namespace NetDsl.Generator.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
-    private const string StageType = "NetDsl.Stage";
-
     public static NetworkSpec Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
@@ -38,42 +36,16 @@ internal static class NetworkParser
         var input = ReadInput(networkAttribute, ref incomplete);
         int head = networkAttribute.NamedArguments.FirstOrDefault(a => a.Key == "Head").Value.Value is int h ? h : 0;
 
-        var stages = new List<StageSpec>();
-        var layers = new List<LayerSpec>();
-        foreach (var property in StageCandidates(type))
-        {
-            ct.ThrowIfCancellationRequested();
-            var location = LocationInfo.From(property.Locations.FirstOrDefault());
-            int first = layers.Count;
-            foreach (var attribute in property.GetAttributes())
-            {
-                var layer = LayerReader.Read(property.Name, layers.Count - first, attribute, ct, ref incomplete);
-                if (layer is not null) layers.Add(layer);
-            }
-
-            int count = layers.Count - first;
-            bool isStageType = property.Type.ToDisplayString() == StageType;
-            if (count == 0 && !isStageType) continue;   // an ordinary property of the user's class
-
-            string? problem = StageProblem(property, isStageType);
-            if (problem is not null)
-                diagnostics.Add(DiagnosticInfo.Create(Catalog.StageNotPartial, location, property.Name, problem));
-            else if (count == 0 && !incomplete)
-                diagnostics.Add(DiagnosticInfo.Create(Catalog.EmptyStage, location, property.Name));
-            stages.Add(new StageSpec(property.Name, Accessibility(property.DeclaredAccessibility), first, count, location));
-        }
+        var blocks = new List<INamedTypeSymbol>();
+        var body = BodyParser.Parse(type, diagnostics, blocks, ct, ref incomplete);
+        // Blocks in referenced assemblies cannot change while this compilation is edited: read them now.
+        // Blocks in source are read by their own step, so editing one re-checks the networks that use it.
+        var referenced = blocks.Where(b => b.Locations.All(l => !l.IsInSource))
+            .GroupBy(b => b.ToDisplayString()).Select(g => BlockParser.Parse(g.First(), ct)).ToEquatableArray();
 
         string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
-        return new NetworkSpec(ns, type.Name, input, head, attributeLocation,
-            stages.ToEquatableArray(), layers.ToEquatableArray(), diagnostics.ToEquatableArray(), incomplete);
+        return new NetworkSpec(ns, type.Name, input, head, attributeLocation, body, referenced, diagnostics.ToEquatableArray(), incomplete);
     }
-
-    /// <summary>Properties in source order (file, then position), so stage order is the declaration order.</summary>
-    private static IEnumerable<IPropertySymbol> StageCandidates(INamedTypeSymbol type) =>
-        type.GetMembers().OfType<IPropertySymbol>()
-            .Where(p => p.Locations.Length > 0 && p.Locations[0].IsInSource)
-            .OrderBy(p => p.Locations[0].SourceTree!.FilePath, System.StringComparer.Ordinal)
-            .ThenBy(p => p.Locations[0].SourceSpan.Start);
 
     private static EquatableArray<int> ReadInput(AttributeData attribute, ref bool incomplete)
     {
@@ -91,23 +63,4 @@ internal static class NetworkParser
         }
         return EquatableArray<int>.Empty;
     }
-
-    private static string? StageProblem(IPropertySymbol property, bool isStageType)
-    {
-        if (!isStageType) return $"its type is {property.Type.ToDisplayString()}";
-        if (property.IsStatic) return "it is static";
-        if (!property.IsPartialDefinition) return "it is not partial";
-        if (property.SetMethod is not null) return "it has a setter";
-        return null;
-    }
-
-    private static string Accessibility(Microsoft.CodeAnalysis.Accessibility accessibility) => accessibility switch
-    {
-        Microsoft.CodeAnalysis.Accessibility.Public => "public",
-        Microsoft.CodeAnalysis.Accessibility.Internal => "internal",
-        Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
-        Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
-        Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
-        _ => "private",
-    };
 }

@@ -23,7 +23,7 @@ partial class LeNet5
         var scratch = ws.ScratchOf(worker);
 
         // C1.0 Conv 5x5/1 pad 2: (N,1,28,28) -> (N,6,28,28), 156 params
-        global::NetDsl.Runtime.Cpu.Conv2d.Forward(ws.Slot(WorkspaceSlots.C1_0, 4704, n0, n1), ws.Slot(WorkspaceSlots.Input, 784, n0, n1), p.Slice(ParameterSlices.C1_0_Weight, 150), p.Slice(ParameterSlices.C1_0_Bias, 6), scratch, n, in LayerGeometry.C1_0);
+        global::NetDsl.Runtime.Cpu.Conv2d.Forward(ws.Slot(WorkspaceSlots.C1_0, 4704, n0, n1), ws.Slot(WorkspaceSlots.Input, 784, n0, n1), p.Slice(ParameterSlices.C1_0_weight, 150), p.Slice(ParameterSlices.C1_0_bias, 6), scratch, n, in LayerGeometry.C1_0);
 
         // C1.1 Relu: (N,6,28,28) -> (N,6,28,28)
         global::NetDsl.Runtime.Cpu.Activations.ReluForward(ws.Slot(WorkspaceSlots.C1_1, 4704, n0, n1), ws.Slot(WorkspaceSlots.C1_0, 4704, n0, n1));
@@ -32,7 +32,7 @@ partial class LeNet5
         global::NetDsl.Runtime.Cpu.Pool2d.MaxForward(ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), ws.Slot(WorkspaceSlots.C1_1, 4704, n0, n1), n, in LayerGeometry.C1_2);
 
         // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params
-        global::NetDsl.Runtime.Cpu.Conv2d.Forward(ws.Slot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), p.Slice(ParameterSlices.C3_0_Weight, 2400), p.Slice(ParameterSlices.C3_0_Bias, 16), scratch, n, in LayerGeometry.C3_0);
+        global::NetDsl.Runtime.Cpu.Conv2d.Forward(ws.Slot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), p.Slice(ParameterSlices.C3_0_weight, 2400), p.Slice(ParameterSlices.C3_0_bias, 16), scratch, n, in LayerGeometry.C3_0);
 
         // C3.1 Relu: (N,16,10,10) -> (N,16,10,10)
         global::NetDsl.Runtime.Cpu.Activations.ReluForward(ws.Slot(WorkspaceSlots.C3_1, 1600, n0, n1), ws.Slot(WorkspaceSlots.C3_0, 1600, n0, n1));
@@ -41,19 +41,19 @@ partial class LeNet5
         global::NetDsl.Runtime.Cpu.Pool2d.MaxForward(ws.Slot(WorkspaceSlots.C3_2, 400, n0, n1), ws.Slot(WorkspaceSlots.C3_1, 1600, n0, n1), n, in LayerGeometry.C3_2);
 
         // F5.0 Dense: (N,16,5,5) -> (N,120), 48,120 params
-        global::NetDsl.Runtime.Cpu.Dense.Forward(ws.Slot(WorkspaceSlots.F5_0, 120, n0, n1), ws.Slot(WorkspaceSlots.C3_2, 400, n0, n1), p.Slice(ParameterSlices.F5_0_Weight, 48000), p.Slice(ParameterSlices.F5_0_Bias, 120), n, 400, 120);
+        global::NetDsl.Runtime.Cpu.Dense.Forward(ws.Slot(WorkspaceSlots.F5_0, 120, n0, n1), ws.Slot(WorkspaceSlots.C3_2, 400, n0, n1), p.Slice(ParameterSlices.F5_0_weight, 48000), p.Slice(ParameterSlices.F5_0_bias, 120), n, 400, 120);
 
         // F5.1 Relu: (N,120) -> (N,120)
         global::NetDsl.Runtime.Cpu.Activations.ReluForward(ws.Slot(WorkspaceSlots.F5_1, 120, n0, n1), ws.Slot(WorkspaceSlots.F5_0, 120, n0, n1));
 
         // F6.0 Dense: (N,120) -> (N,84), 10,164 params
-        global::NetDsl.Runtime.Cpu.Dense.Forward(ws.Slot(WorkspaceSlots.F6_0, 84, n0, n1), ws.Slot(WorkspaceSlots.F5_1, 120, n0, n1), p.Slice(ParameterSlices.F6_0_Weight, 10080), p.Slice(ParameterSlices.F6_0_Bias, 84), n, 120, 84);
+        global::NetDsl.Runtime.Cpu.Dense.Forward(ws.Slot(WorkspaceSlots.F6_0, 84, n0, n1), ws.Slot(WorkspaceSlots.F5_1, 120, n0, n1), p.Slice(ParameterSlices.F6_0_weight, 10080), p.Slice(ParameterSlices.F6_0_bias, 84), n, 120, 84);
 
         // F6.1 Relu: (N,84) -> (N,84)
         global::NetDsl.Runtime.Cpu.Activations.ReluForward(ws.Slot(WorkspaceSlots.F6_1, 84, n0, n1), ws.Slot(WorkspaceSlots.F6_0, 84, n0, n1));
 
         // Logits.0 Dense: (N,84) -> (N,10), 850 params
-        global::NetDsl.Runtime.Cpu.Dense.Forward(ws.Slot(WorkspaceSlots.Logits_0, 10, n0, n1), ws.Slot(WorkspaceSlots.F6_1, 84, n0, n1), p.Slice(ParameterSlices.Logits_0_Weight, 840), p.Slice(ParameterSlices.Logits_0_Bias, 10), n, 84, 10);
+        global::NetDsl.Runtime.Cpu.Dense.Forward(ws.Slot(WorkspaceSlots.Logits_0, 10, n0, n1), ws.Slot(WorkspaceSlots.F6_1, 84, n0, n1), p.Slice(ParameterSlices.Logits_0_weight, 840), p.Slice(ParameterSlices.Logits_0_bias, 10), n, 84, 10);
 
         // loss head: softmax cross-entropy over 10 classes, one loss per sample
         if (ws.HasLabels) global::NetDsl.Runtime.Cpu.SoftmaxCrossEntropy.Forward(ws.Slot(WorkspaceSlots.Probabilities, 10, n0, n1), ws.LossesOf(n0, n1), ws.Slot(WorkspaceSlots.Logits, 10, n0, n1), ws.LabelsOf(n0, n1), n, 10);
@@ -71,19 +71,19 @@ partial class LeNet5
         global::NetDsl.Runtime.Cpu.SoftmaxCrossEntropy.Backward(ws.GradSlot(WorkspaceSlots.Logits, 10, n0, n1), ws.Slot(WorkspaceSlots.Probabilities, 10, n0, n1), ws.LabelsOf(n0, n1), n, 10, T.One / T.CreateChecked(ws.BatchSize));
 
         // Logits.0 Dense: (N,84) -> (N,10), 850 params
-        global::NetDsl.Runtime.Cpu.Dense.Backward(ws.GradSlot(WorkspaceSlots.F6_1, 84, n0, n1), g.Slice(ParameterSlices.Logits_0_Weight, 840), g.Slice(ParameterSlices.Logits_0_Bias, 10), ws.GradSlot(WorkspaceSlots.Logits_0, 10, n0, n1), ws.Slot(WorkspaceSlots.F6_1, 84, n0, n1), p.Slice(ParameterSlices.Logits_0_Weight, 840), n, 84, 10);
+        global::NetDsl.Runtime.Cpu.Dense.Backward(ws.GradSlot(WorkspaceSlots.F6_1, 84, n0, n1), g.Slice(ParameterSlices.Logits_0_weight, 840), g.Slice(ParameterSlices.Logits_0_bias, 10), ws.GradSlot(WorkspaceSlots.Logits_0, 10, n0, n1), ws.Slot(WorkspaceSlots.F6_1, 84, n0, n1), p.Slice(ParameterSlices.Logits_0_weight, 840), n, 84, 10);
 
         // F6.1 Relu: (N,84) -> (N,84)
         global::NetDsl.Runtime.Cpu.Activations.ReluBackward(ws.GradSlot(WorkspaceSlots.F6_0, 84, n0, n1), ws.GradSlot(WorkspaceSlots.F6_1, 84, n0, n1), ws.Slot(WorkspaceSlots.F6_1, 84, n0, n1));
 
         // F6.0 Dense: (N,120) -> (N,84), 10,164 params
-        global::NetDsl.Runtime.Cpu.Dense.Backward(ws.GradSlot(WorkspaceSlots.F5_1, 120, n0, n1), g.Slice(ParameterSlices.F6_0_Weight, 10080), g.Slice(ParameterSlices.F6_0_Bias, 84), ws.GradSlot(WorkspaceSlots.F6_0, 84, n0, n1), ws.Slot(WorkspaceSlots.F5_1, 120, n0, n1), p.Slice(ParameterSlices.F6_0_Weight, 10080), n, 120, 84);
+        global::NetDsl.Runtime.Cpu.Dense.Backward(ws.GradSlot(WorkspaceSlots.F5_1, 120, n0, n1), g.Slice(ParameterSlices.F6_0_weight, 10080), g.Slice(ParameterSlices.F6_0_bias, 84), ws.GradSlot(WorkspaceSlots.F6_0, 84, n0, n1), ws.Slot(WorkspaceSlots.F5_1, 120, n0, n1), p.Slice(ParameterSlices.F6_0_weight, 10080), n, 120, 84);
 
         // F5.1 Relu: (N,120) -> (N,120)
         global::NetDsl.Runtime.Cpu.Activations.ReluBackward(ws.GradSlot(WorkspaceSlots.F5_0, 120, n0, n1), ws.GradSlot(WorkspaceSlots.F5_1, 120, n0, n1), ws.Slot(WorkspaceSlots.F5_1, 120, n0, n1));
 
         // F5.0 Dense: (N,16,5,5) -> (N,120), 48,120 params
-        global::NetDsl.Runtime.Cpu.Dense.Backward(ws.GradSlot(WorkspaceSlots.C3_2, 400, n0, n1), g.Slice(ParameterSlices.F5_0_Weight, 48000), g.Slice(ParameterSlices.F5_0_Bias, 120), ws.GradSlot(WorkspaceSlots.F5_0, 120, n0, n1), ws.Slot(WorkspaceSlots.C3_2, 400, n0, n1), p.Slice(ParameterSlices.F5_0_Weight, 48000), n, 400, 120);
+        global::NetDsl.Runtime.Cpu.Dense.Backward(ws.GradSlot(WorkspaceSlots.C3_2, 400, n0, n1), g.Slice(ParameterSlices.F5_0_weight, 48000), g.Slice(ParameterSlices.F5_0_bias, 120), ws.GradSlot(WorkspaceSlots.F5_0, 120, n0, n1), ws.Slot(WorkspaceSlots.C3_2, 400, n0, n1), p.Slice(ParameterSlices.F5_0_weight, 48000), n, 400, 120);
 
         // C3.2 MaxPool 2x2/2: (N,16,10,10) -> (N,16,5,5)
         global::NetDsl.Runtime.Cpu.Pool2d.MaxBackward(ws.GradSlot(WorkspaceSlots.C3_1, 1600, n0, n1), ws.GradSlot(WorkspaceSlots.C3_2, 400, n0, n1), ws.Slot(WorkspaceSlots.C3_1, 1600, n0, n1), n, in LayerGeometry.C3_2);
@@ -92,7 +92,7 @@ partial class LeNet5
         global::NetDsl.Runtime.Cpu.Activations.ReluBackward(ws.GradSlot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.GradSlot(WorkspaceSlots.C3_1, 1600, n0, n1), ws.Slot(WorkspaceSlots.C3_1, 1600, n0, n1));
 
         // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params
-        global::NetDsl.Runtime.Cpu.Conv2d.Backward(ws.GradSlot(WorkspaceSlots.C1_2, 1176, n0, n1), g.Slice(ParameterSlices.C3_0_Weight, 2400), g.Slice(ParameterSlices.C3_0_Bias, 16), ws.GradSlot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), p.Slice(ParameterSlices.C3_0_Weight, 2400), scratch, n, in LayerGeometry.C3_0);
+        global::NetDsl.Runtime.Cpu.Conv2d.Backward(ws.GradSlot(WorkspaceSlots.C1_2, 1176, n0, n1), g.Slice(ParameterSlices.C3_0_weight, 2400), g.Slice(ParameterSlices.C3_0_bias, 16), ws.GradSlot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), p.Slice(ParameterSlices.C3_0_weight, 2400), scratch, n, in LayerGeometry.C3_0);
 
         // C1.2 MaxPool 2x2/2: (N,6,28,28) -> (N,6,14,14)
         global::NetDsl.Runtime.Cpu.Pool2d.MaxBackward(ws.GradSlot(WorkspaceSlots.C1_1, 4704, n0, n1), ws.GradSlot(WorkspaceSlots.C1_2, 1176, n0, n1), ws.Slot(WorkspaceSlots.C1_1, 4704, n0, n1), n, in LayerGeometry.C1_2);
@@ -101,6 +101,6 @@ partial class LeNet5
         global::NetDsl.Runtime.Cpu.Activations.ReluBackward(ws.GradSlot(WorkspaceSlots.C1_0, 4704, n0, n1), ws.GradSlot(WorkspaceSlots.C1_1, 4704, n0, n1), ws.Slot(WorkspaceSlots.C1_1, 4704, n0, n1));
 
         // C1.0 Conv 5x5/1 pad 2: (N,1,28,28) -> (N,6,28,28), 156 params; no input gradient needed
-        global::NetDsl.Runtime.Cpu.Conv2d.Backward(global::System.Span<T>.Empty, g.Slice(ParameterSlices.C1_0_Weight, 150), g.Slice(ParameterSlices.C1_0_Bias, 6), ws.GradSlot(WorkspaceSlots.C1_0, 4704, n0, n1), ws.Slot(WorkspaceSlots.Input, 784, n0, n1), p.Slice(ParameterSlices.C1_0_Weight, 150), scratch, n, in LayerGeometry.C1_0);
+        global::NetDsl.Runtime.Cpu.Conv2d.Backward(global::System.Span<T>.Empty, g.Slice(ParameterSlices.C1_0_weight, 150), g.Slice(ParameterSlices.C1_0_bias, 6), ws.GradSlot(WorkspaceSlots.C1_0, 4704, n0, n1), ws.Slot(WorkspaceSlots.Input, 784, n0, n1), p.Slice(ParameterSlices.C1_0_weight, 150), scratch, n, in LayerGeometry.C1_0);
     }
 }

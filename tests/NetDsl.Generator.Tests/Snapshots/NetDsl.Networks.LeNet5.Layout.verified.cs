@@ -7,18 +7,18 @@ partial class LeNet5 : global::NetDsl.Runtime.ICpuNetwork
 {
     // LeNet5: (N,1,28,28) -> (N,10), 61,706 parameters, 416,520 multiply-adds per sample.
     //
-    // layer           output        params       mult-adds   receptive field (size, jump, start)
-    // C1.0 Conv       (6,28,28)     156          117,600     5x5, 1, 0.5
-    // C1.1 Relu       (6,28,28)     0            0           5x5, 1, 0.5
-    // C1.2 MaxPool    (6,14,14)     0            0           6x6, 2, 1
-    // C3.0 Conv       (16,10,10)    2,416        240,000     14x14, 2, 5
-    // C3.1 Relu       (16,10,10)    0            0           14x14, 2, 5
-    // C3.2 MaxPool    (16,5,5)      0            0           16x16, 4, 6
-    // F5.0 Dense      (120)         48,120       48,000      32x32, 4, 14
-    // F5.1 Relu       (120)         0            0           32x32, 4, 14
-    // F6.0 Dense      (84)          10,164       10,080      32x32, 4, 14
-    // F6.1 Relu       (84)          0            0           32x32, 4, 14
-    // Logits.0 Dense  (10)          850          840         32x32, 4, 14
+    // layer                output          params       mult-adds     receptive field (size, jump, start)
+    // C1.0 Conv            (6,28,28)       156          117,600       5x5, 1, 0.5
+    // C1.1 Relu            (6,28,28)       0            0             5x5, 1, 0.5
+    // C1.2 MaxPool         (6,14,14)       0            0             6x6, 2, 1
+    // C3.0 Conv            (16,10,10)      2,416        240,000       14x14, 2, 5
+    // C3.1 Relu            (16,10,10)      0            0             14x14, 2, 5
+    // C3.2 MaxPool         (16,5,5)        0            0             16x16, 4, 6
+    // F5.0 Dense           (120)           48,120       48,000        32x32, 4, 14
+    // F5.1 Relu            (120)           0            0             32x32, 4, 14
+    // F6.0 Dense           (84)            10,164       10,080        32x32, 4, 14
+    // F6.1 Relu            (84)            0            0             32x32, 4, 14
+    // Logits.0 Dense       (10)            850          840           32x32, 4, 14
 
     /// <summary>Per-sample offsets of the activation slots; gradients use the same offsets. Slot k of a
     /// workspace with capacity C starts at element offset*C and holds C samples back to back.</summary>
@@ -42,22 +42,25 @@ partial class LeNet5 : global::NetDsl.Runtime.ICpuNetwork
         public const int PerSample = 15396;
         /// <summary>im2col scratch per worker: the largest convolution's patch matrix and its gradient.</summary>
         public const int ScratchPerWorker = 39200;
+        /// <summary>BatchNorm statistics per worker: 7 values per channel per BatchNorm layer.</summary>
+        public const int ReductionPerWorker = 0;
     }
 
-    /// <summary>Offsets of each tensor in the flat parameter buffer (PyTorch layouts).</summary>
+    /// <summary>Offsets of each tensor in the flat parameter buffer (PyTorch names and layouts); trainable tensors first.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     internal static class ParameterSlices
     {
-        public const int C1_0_Weight = 0;  // (6,1,5,5)
-        public const int C1_0_Bias = 150;  // (6)
-        public const int C3_0_Weight = 156;  // (16,6,5,5)
-        public const int C3_0_Bias = 2556;  // (16)
-        public const int F5_0_Weight = 2572;  // (120,400)
-        public const int F5_0_Bias = 50572;  // (120)
-        public const int F6_0_Weight = 50692;  // (84,120)
-        public const int F6_0_Bias = 60772;  // (84)
-        public const int Logits_0_Weight = 60856;  // (10,84)
-        public const int Logits_0_Bias = 61696;  // (10)
+        public const int C1_0_weight = 0;  // C1.0.weight (6,1,5,5)
+        public const int C1_0_bias = 150;  // C1.0.bias (6)
+        public const int C3_0_weight = 156;  // C3.0.weight (16,6,5,5)
+        public const int C3_0_bias = 2556;  // C3.0.bias (16)
+        public const int F5_0_weight = 2572;  // F5.0.weight (120,400)
+        public const int F5_0_bias = 50572;  // F5.0.bias (120)
+        public const int F6_0_weight = 50692;  // F6.0.weight (84,120)
+        public const int F6_0_bias = 60772;  // F6.0.bias (84)
+        public const int Logits_0_weight = 60856;  // Logits.0.weight (10,84)
+        public const int Logits_0_bias = 61696;  // Logits.0.bias (10)
+        public const int Trainable = 61706;
         public const int Count = 61706;
     }
 
@@ -79,16 +82,16 @@ partial class LeNet5 : global::NetDsl.Runtime.ICpuNetwork
         },
         new global::NetDsl.ParameterInfo[]
         {
-            new("C1.0.weight", 0, 150, new[] { 6,1,5,5 }, 25, 150),
-            new("C1.0.bias", 150, 6, new[] { 6 }, 25, 150),
-            new("C3.0.weight", 156, 2400, new[] { 16,6,5,5 }, 150, 400),
-            new("C3.0.bias", 2556, 16, new[] { 16 }, 150, 400),
-            new("F5.0.weight", 2572, 48000, new[] { 120,400 }, 400, 120),
-            new("F5.0.bias", 50572, 120, new[] { 120 }, 400, 120),
-            new("F6.0.weight", 50692, 10080, new[] { 84,120 }, 120, 84),
-            new("F6.0.bias", 60772, 84, new[] { 84 }, 120, 84),
-            new("Logits.0.weight", 60856, 840, new[] { 10,84 }, 84, 10),
-            new("Logits.0.bias", 61696, 10, new[] { 10 }, 84, 10),
+            new("C1.0.weight", 0, 150, new[] { 6, 1, 5, 5 }, 25, 150),
+            new("C1.0.bias", 150, 6, new[] { 6 }, 25, 0),
+            new("C3.0.weight", 156, 2400, new[] { 16, 6, 5, 5 }, 150, 400),
+            new("C3.0.bias", 2556, 16, new[] { 16 }, 150, 0),
+            new("F5.0.weight", 2572, 48000, new[] { 120, 400 }, 400, 120),
+            new("F5.0.bias", 50572, 120, new[] { 120 }, 400, 0),
+            new("F6.0.weight", 50692, 10080, new[] { 84, 120 }, 120, 84),
+            new("F6.0.bias", 60772, 84, new[] { 84 }, 120, 0),
+            new("Logits.0.weight", 60856, 840, new[] { 10, 84 }, 84, 10),
+            new("Logits.0.bias", 61696, 10, new[] { 10 }, 84, 0),
         },
         new global::NetDsl.Stage[]
         {
@@ -100,7 +103,7 @@ partial class LeNet5 : global::NetDsl.Runtime.ICpuNetwork
         });
 
     private static readonly global::NetDsl.Runtime.WorkspaceLayout s_layout = new(
-        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 784, WorkspaceSlots.Logits, 10, WorkspaceSlots.ScratchPerWorker);
+        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 784, WorkspaceSlots.Logits, 10, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker);
 
     /// <summary>The compile-time summary: shapes, parameters, multiply-adds and receptive fields per layer.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
@@ -132,21 +135,21 @@ partial class LeNet5 : global::NetDsl.Runtime.ICpuNetwork
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public partial global::NetDsl.Stage Logits => s_description.Stages[4];
 
-    /// <summary>He-normal weights before a ReLU, Xavier-uniform otherwise, zero biases. Each tensor draws from
-    /// its own stream of <paramref name="seed"/>, so adding a layer does not change the others.</summary>
+    /// <summary>He-normal weights before a ReLU, Xavier-uniform otherwise, zero biases, BatchNorm scale 1 and running
+    /// variance 1. Each tensor draws from its own stream of <paramref name="seed"/>, so adding a layer does not change the others.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public void InitializeParameters<T>(global::System.Span<T> parameters, ulong seed) where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         if (parameters.Length != ParameterSlices.Count) throw new global::System.ArgumentException($"LeNet5 has {ParameterSlices.Count} parameters, the buffer holds {parameters.Length}", nameof(parameters));
-        global::NetDsl.Runtime.Initialization.HeNormal(parameters.Slice(ParameterSlices.C1_0_Weight, 150), fanIn: 25, seed, stream: 0);  // C1.0.weight (6,1,5,5)
-        parameters.Slice(ParameterSlices.C1_0_Bias, 6).Clear();
-        global::NetDsl.Runtime.Initialization.HeNormal(parameters.Slice(ParameterSlices.C3_0_Weight, 2400), fanIn: 150, seed, stream: 1);  // C3.0.weight (16,6,5,5)
-        parameters.Slice(ParameterSlices.C3_0_Bias, 16).Clear();
-        global::NetDsl.Runtime.Initialization.HeNormal(parameters.Slice(ParameterSlices.F5_0_Weight, 48000), fanIn: 400, seed, stream: 2);  // F5.0.weight (120,400)
-        parameters.Slice(ParameterSlices.F5_0_Bias, 120).Clear();
-        global::NetDsl.Runtime.Initialization.HeNormal(parameters.Slice(ParameterSlices.F6_0_Weight, 10080), fanIn: 120, seed, stream: 3);  // F6.0.weight (84,120)
-        parameters.Slice(ParameterSlices.F6_0_Bias, 84).Clear();
-        global::NetDsl.Runtime.Initialization.XavierUniform(parameters.Slice(ParameterSlices.Logits_0_Weight, 840), fanIn: 84, fanOut: 10, seed, stream: 4);  // Logits.0.weight (10,84)
-        parameters.Slice(ParameterSlices.Logits_0_Bias, 10).Clear();
+        global::NetDsl.Runtime.Initialization.HeNormal(parameters.Slice(ParameterSlices.C1_0_weight, 150), fanIn: 25, seed, stream: 0);  // C1.0.weight
+        parameters.Slice(ParameterSlices.C1_0_bias, 6).Clear();  // C1.0.bias
+        global::NetDsl.Runtime.Initialization.HeNormal(parameters.Slice(ParameterSlices.C3_0_weight, 2400), fanIn: 150, seed, stream: 1);  // C3.0.weight
+        parameters.Slice(ParameterSlices.C3_0_bias, 16).Clear();  // C3.0.bias
+        global::NetDsl.Runtime.Initialization.HeNormal(parameters.Slice(ParameterSlices.F5_0_weight, 48000), fanIn: 400, seed, stream: 2);  // F5.0.weight
+        parameters.Slice(ParameterSlices.F5_0_bias, 120).Clear();  // F5.0.bias
+        global::NetDsl.Runtime.Initialization.HeNormal(parameters.Slice(ParameterSlices.F6_0_weight, 10080), fanIn: 120, seed, stream: 3);  // F6.0.weight
+        parameters.Slice(ParameterSlices.F6_0_bias, 84).Clear();  // F6.0.bias
+        global::NetDsl.Runtime.Initialization.XavierUniform(parameters.Slice(ParameterSlices.Logits_0_weight, 840), fanIn: 84, fanOut: 10, seed, stream: 4);  // Logits.0.weight
+        parameters.Slice(ParameterSlices.Logits_0_bias, 10).Clear();  // Logits.0.bias
     }
 }

@@ -23,7 +23,7 @@ partial class Strided
         global::NetDsl.Runtime.Cpu.Pool2d.AvgForward(ws.Slot(WorkspaceSlots.Stem_0, 867, n0, n1), ws.Slot(WorkspaceSlots.Input, 867, n0, n1), n, in LayerGeometry.Stem_0);
 
         // Down.0 Conv 3x3/2 pad 1: (N,3,17,17) -> (N,8,9,9), 224 params
-        global::NetDsl.Runtime.Cpu.Conv2d.Forward(ws.Slot(WorkspaceSlots.Down_0, 648, n0, n1), ws.Slot(WorkspaceSlots.Stem_0, 867, n0, n1), p.Slice(ParameterSlices.Down_0_Weight, 216), p.Slice(ParameterSlices.Down_0_Bias, 8), scratch, n, in LayerGeometry.Down_0);
+        global::NetDsl.Runtime.Cpu.Conv2d.Forward(ws.Slot(WorkspaceSlots.Down_0, 648, n0, n1), ws.Slot(WorkspaceSlots.Stem_0, 867, n0, n1), p.Slice(ParameterSlices.Down_0_weight, 216), p.Slice(ParameterSlices.Down_0_bias, 8), scratch, n, in LayerGeometry.Down_0);
 
         // Down.1 Relu: (N,8,9,9) -> (N,8,9,9)
         global::NetDsl.Runtime.Cpu.Activations.ReluForward(ws.Slot(WorkspaceSlots.Down_1, 648, n0, n1), ws.Slot(WorkspaceSlots.Down_0, 648, n0, n1));
@@ -36,7 +36,7 @@ partial class Strided
         else ws.Slot(WorkspaceSlots.Pool_0, 128, n0, n1).CopyTo(ws.Slot(WorkspaceSlots.Pool_1, 128, n0, n1));
 
         // Head.0 Dense: (N,8,4,4) -> (N,16), 2,064 params
-        global::NetDsl.Runtime.Cpu.Dense.Forward(ws.Slot(WorkspaceSlots.Head_0, 16, n0, n1), ws.Slot(WorkspaceSlots.Pool_1, 128, n0, n1), p.Slice(ParameterSlices.Head_0_Weight, 2048), p.Slice(ParameterSlices.Head_0_Bias, 16), n, 128, 16);
+        global::NetDsl.Runtime.Cpu.Dense.Forward(ws.Slot(WorkspaceSlots.Head_0, 16, n0, n1), ws.Slot(WorkspaceSlots.Pool_1, 128, n0, n1), p.Slice(ParameterSlices.Head_0_weight, 2048), p.Slice(ParameterSlices.Head_0_bias, 16), n, 128, 16);
 
         // Head.1 Sigmoid: (N,16) -> (N,16)
         global::NetDsl.Runtime.Cpu.Activations.SigmoidForward(ws.Slot(WorkspaceSlots.Head_1, 16, n0, n1), ws.Slot(WorkspaceSlots.Head_0, 16, n0, n1));
@@ -46,7 +46,7 @@ partial class Strided
         else ws.Slot(WorkspaceSlots.Head_1, 16, n0, n1).CopyTo(ws.Slot(WorkspaceSlots.Head_2, 16, n0, n1));
 
         // Head.3 Dense: (N,16) -> (N,4), 68 params
-        global::NetDsl.Runtime.Cpu.Dense.Forward(ws.Slot(WorkspaceSlots.Head_3, 4, n0, n1), ws.Slot(WorkspaceSlots.Head_2, 16, n0, n1), p.Slice(ParameterSlices.Head_3_Weight, 64), p.Slice(ParameterSlices.Head_3_Bias, 4), n, 16, 4);
+        global::NetDsl.Runtime.Cpu.Dense.Forward(ws.Slot(WorkspaceSlots.Head_3, 4, n0, n1), ws.Slot(WorkspaceSlots.Head_2, 16, n0, n1), p.Slice(ParameterSlices.Head_3_weight, 64), p.Slice(ParameterSlices.Head_3_bias, 4), n, 16, 4);
 
         // loss head: softmax cross-entropy over 4 classes, one loss per sample
         if (ws.HasLabels) global::NetDsl.Runtime.Cpu.SoftmaxCrossEntropy.Forward(ws.Slot(WorkspaceSlots.Probabilities, 4, n0, n1), ws.LossesOf(n0, n1), ws.Slot(WorkspaceSlots.Logits, 4, n0, n1), ws.LabelsOf(n0, n1), n, 4);
@@ -64,7 +64,7 @@ partial class Strided
         global::NetDsl.Runtime.Cpu.SoftmaxCrossEntropy.Backward(ws.GradSlot(WorkspaceSlots.Logits, 4, n0, n1), ws.Slot(WorkspaceSlots.Probabilities, 4, n0, n1), ws.LabelsOf(n0, n1), n, 4, T.One / T.CreateChecked(ws.BatchSize));
 
         // Head.3 Dense: (N,16) -> (N,4), 68 params
-        global::NetDsl.Runtime.Cpu.Dense.Backward(ws.GradSlot(WorkspaceSlots.Head_2, 16, n0, n1), g.Slice(ParameterSlices.Head_3_Weight, 64), g.Slice(ParameterSlices.Head_3_Bias, 4), ws.GradSlot(WorkspaceSlots.Head_3, 4, n0, n1), ws.Slot(WorkspaceSlots.Head_2, 16, n0, n1), p.Slice(ParameterSlices.Head_3_Weight, 64), n, 16, 4);
+        global::NetDsl.Runtime.Cpu.Dense.Backward(ws.GradSlot(WorkspaceSlots.Head_2, 16, n0, n1), g.Slice(ParameterSlices.Head_3_weight, 64), g.Slice(ParameterSlices.Head_3_bias, 4), ws.GradSlot(WorkspaceSlots.Head_3, 4, n0, n1), ws.Slot(WorkspaceSlots.Head_2, 16, n0, n1), p.Slice(ParameterSlices.Head_3_weight, 64), n, 16, 4);
 
         // Head.2 Dropout p=0.5: (N,16) -> (N,16)
         global::NetDsl.Runtime.Cpu.Dropout.Backward(ws.GradSlot(WorkspaceSlots.Head_1, 16, n0, n1), ws.GradSlot(WorkspaceSlots.Head_2, 16, n0, n1), ws.Slot(WorkspaceSlots.Head_2_Mask, 16, n0, n1));
@@ -73,7 +73,7 @@ partial class Strided
         global::NetDsl.Runtime.Cpu.Activations.SigmoidBackward(ws.GradSlot(WorkspaceSlots.Head_0, 16, n0, n1), ws.GradSlot(WorkspaceSlots.Head_1, 16, n0, n1), ws.Slot(WorkspaceSlots.Head_1, 16, n0, n1));
 
         // Head.0 Dense: (N,8,4,4) -> (N,16), 2,064 params
-        global::NetDsl.Runtime.Cpu.Dense.Backward(ws.GradSlot(WorkspaceSlots.Pool_1, 128, n0, n1), g.Slice(ParameterSlices.Head_0_Weight, 2048), g.Slice(ParameterSlices.Head_0_Bias, 16), ws.GradSlot(WorkspaceSlots.Head_0, 16, n0, n1), ws.Slot(WorkspaceSlots.Pool_1, 128, n0, n1), p.Slice(ParameterSlices.Head_0_Weight, 2048), n, 128, 16);
+        global::NetDsl.Runtime.Cpu.Dense.Backward(ws.GradSlot(WorkspaceSlots.Pool_1, 128, n0, n1), g.Slice(ParameterSlices.Head_0_weight, 2048), g.Slice(ParameterSlices.Head_0_bias, 16), ws.GradSlot(WorkspaceSlots.Head_0, 16, n0, n1), ws.Slot(WorkspaceSlots.Pool_1, 128, n0, n1), p.Slice(ParameterSlices.Head_0_weight, 2048), n, 128, 16);
 
         // Pool.1 Dropout p=0.25: (N,8,4,4) -> (N,8,4,4)
         global::NetDsl.Runtime.Cpu.Dropout.Backward(ws.GradSlot(WorkspaceSlots.Pool_0, 128, n0, n1), ws.GradSlot(WorkspaceSlots.Pool_1, 128, n0, n1), ws.Slot(WorkspaceSlots.Pool_1_Mask, 128, n0, n1));
@@ -85,6 +85,6 @@ partial class Strided
         global::NetDsl.Runtime.Cpu.Activations.ReluBackward(ws.GradSlot(WorkspaceSlots.Down_0, 648, n0, n1), ws.GradSlot(WorkspaceSlots.Down_1, 648, n0, n1), ws.Slot(WorkspaceSlots.Down_1, 648, n0, n1));
 
         // Down.0 Conv 3x3/2 pad 1: (N,3,17,17) -> (N,8,9,9), 224 params; no input gradient needed
-        global::NetDsl.Runtime.Cpu.Conv2d.Backward(global::System.Span<T>.Empty, g.Slice(ParameterSlices.Down_0_Weight, 216), g.Slice(ParameterSlices.Down_0_Bias, 8), ws.GradSlot(WorkspaceSlots.Down_0, 648, n0, n1), ws.Slot(WorkspaceSlots.Stem_0, 867, n0, n1), p.Slice(ParameterSlices.Down_0_Weight, 216), scratch, n, in LayerGeometry.Down_0);
+        global::NetDsl.Runtime.Cpu.Conv2d.Backward(global::System.Span<T>.Empty, g.Slice(ParameterSlices.Down_0_weight, 216), g.Slice(ParameterSlices.Down_0_bias, 8), ws.GradSlot(WorkspaceSlots.Down_0, 648, n0, n1), ws.Slot(WorkspaceSlots.Stem_0, 867, n0, n1), p.Slice(ParameterSlices.Down_0_weight, 216), scratch, n, in LayerGeometry.Down_0);
     }
 }

@@ -5,16 +5,16 @@ partial class Strided : global::NetDsl.Runtime.ICpuNetwork
 {
     // Strided: (N,3,17,17) -> (N,4), 2,356 parameters, 19,608 multiply-adds per sample.
     //
-    // layer           output        params       mult-adds   receptive field (size, jump, start)
-    // Stem.0 AvgPool  (3,17,17)     0            0           1x1, 1, 0.5
-    // Down.0 Conv     (8,9,9)       224          17,496      3x3, 2, 0.5
-    // Down.1 Relu     (8,9,9)       0            0           3x3, 2, 0.5
-    // Pool.0 MaxPool  (8,4,4)       0            0           7x7, 4, 2.5
-    // Pool.1 Dropout  (8,4,4)       0            0           7x7, 4, 2.5
-    // Head.0 Dense    (16)          2,064        2,048       19x19, 4, 8.5
-    // Head.1 Sigmoid  (16)          0            0           19x19, 4, 8.5
-    // Head.2 Dropout  (16)          0            0           19x19, 4, 8.5
-    // Head.3 Dense    (4)           68           64          19x19, 4, 8.5
+    // layer                output          params       mult-adds     receptive field (size, jump, start)
+    // Stem.0 AvgPool       (3,17,17)       0            0             1x1, 1, 0.5
+    // Down.0 Conv          (8,9,9)         224          17,496        3x3, 2, 0.5
+    // Down.1 Relu          (8,9,9)         0            0             3x3, 2, 0.5
+    // Pool.0 MaxPool       (8,4,4)         0            0             7x7, 4, 2.5
+    // Pool.1 Dropout       (8,4,4)         0            0             7x7, 4, 2.5
+    // Head.0 Dense         (16)            2,064        2,048         19x19, 4, 8.5
+    // Head.1 Sigmoid       (16)            0            0             19x19, 4, 8.5
+    // Head.2 Dropout       (16)            0            0             19x19, 4, 8.5
+    // Head.3 Dense         (4)             68           64            19x19, 4, 8.5
 
     /// <summary>Per-sample offsets of the activation slots; gradients use the same offsets. Slot k of a
     /// workspace with capacity C starts at element offset*C and holds C samples back to back.</summary>
@@ -38,18 +38,21 @@ partial class Strided : global::NetDsl.Runtime.ICpuNetwork
         public const int PerSample = 3486;
         /// <summary>im2col scratch per worker: the largest convolution's patch matrix and its gradient.</summary>
         public const int ScratchPerWorker = 4374;
+        /// <summary>BatchNorm statistics per worker: 7 values per channel per BatchNorm layer.</summary>
+        public const int ReductionPerWorker = 0;
     }
 
-    /// <summary>Offsets of each tensor in the flat parameter buffer (PyTorch layouts).</summary>
+    /// <summary>Offsets of each tensor in the flat parameter buffer (PyTorch names and layouts); trainable tensors first.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     internal static class ParameterSlices
     {
-        public const int Down_0_Weight = 0;  // (8,3,3,3)
-        public const int Down_0_Bias = 216;  // (8)
-        public const int Head_0_Weight = 224;  // (16,128)
-        public const int Head_0_Bias = 2272;  // (16)
-        public const int Head_3_Weight = 2288;  // (4,16)
-        public const int Head_3_Bias = 2352;  // (4)
+        public const int Down_0_weight = 0;  // Down.0.weight (8,3,3,3)
+        public const int Down_0_bias = 216;  // Down.0.bias (8)
+        public const int Head_0_weight = 224;  // Head.0.weight (16,128)
+        public const int Head_0_bias = 2272;  // Head.0.bias (16)
+        public const int Head_3_weight = 2288;  // Head.3.weight (4,16)
+        public const int Head_3_bias = 2352;  // Head.3.bias (4)
+        public const int Trainable = 2356;
         public const int Count = 2356;
     }
 
@@ -69,12 +72,12 @@ partial class Strided : global::NetDsl.Runtime.ICpuNetwork
         },
         new global::NetDsl.ParameterInfo[]
         {
-            new("Down.0.weight", 0, 216, new[] { 8,3,3,3 }, 27, 72),
-            new("Down.0.bias", 216, 8, new[] { 8 }, 27, 72),
-            new("Head.0.weight", 224, 2048, new[] { 16,128 }, 128, 16),
-            new("Head.0.bias", 2272, 16, new[] { 16 }, 128, 16),
-            new("Head.3.weight", 2288, 64, new[] { 4,16 }, 16, 4),
-            new("Head.3.bias", 2352, 4, new[] { 4 }, 16, 4),
+            new("Down.0.weight", 0, 216, new[] { 8, 3, 3, 3 }, 27, 72),
+            new("Down.0.bias", 216, 8, new[] { 8 }, 27, 0),
+            new("Head.0.weight", 224, 2048, new[] { 16, 128 }, 128, 16),
+            new("Head.0.bias", 2272, 16, new[] { 16 }, 128, 0),
+            new("Head.3.weight", 2288, 64, new[] { 4, 16 }, 16, 4),
+            new("Head.3.bias", 2352, 4, new[] { 4 }, 16, 0),
         },
         new global::NetDsl.Stage[]
         {
@@ -85,7 +88,7 @@ partial class Strided : global::NetDsl.Runtime.ICpuNetwork
         });
 
     private static readonly global::NetDsl.Runtime.WorkspaceLayout s_layout = new(
-        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 867, WorkspaceSlots.Logits, 4, WorkspaceSlots.ScratchPerWorker);
+        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 867, WorkspaceSlots.Logits, 4, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker);
 
     /// <summary>The compile-time summary: shapes, parameters, multiply-adds and receptive fields per layer.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
@@ -113,17 +116,17 @@ partial class Strided : global::NetDsl.Runtime.ICpuNetwork
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public partial global::NetDsl.Stage Head => s_description.Stages[3];
 
-    /// <summary>He-normal weights before a ReLU, Xavier-uniform otherwise, zero biases. Each tensor draws from
-    /// its own stream of <paramref name="seed"/>, so adding a layer does not change the others.</summary>
+    /// <summary>He-normal weights before a ReLU, Xavier-uniform otherwise, zero biases, BatchNorm scale 1 and running
+    /// variance 1. Each tensor draws from its own stream of <paramref name="seed"/>, so adding a layer does not change the others.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public void InitializeParameters<T>(global::System.Span<T> parameters, ulong seed) where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         if (parameters.Length != ParameterSlices.Count) throw new global::System.ArgumentException($"Strided has {ParameterSlices.Count} parameters, the buffer holds {parameters.Length}", nameof(parameters));
-        global::NetDsl.Runtime.Initialization.HeNormal(parameters.Slice(ParameterSlices.Down_0_Weight, 216), fanIn: 27, seed, stream: 0);  // Down.0.weight (8,3,3,3)
-        parameters.Slice(ParameterSlices.Down_0_Bias, 8).Clear();
-        global::NetDsl.Runtime.Initialization.XavierUniform(parameters.Slice(ParameterSlices.Head_0_Weight, 2048), fanIn: 128, fanOut: 16, seed, stream: 1);  // Head.0.weight (16,128)
-        parameters.Slice(ParameterSlices.Head_0_Bias, 16).Clear();
-        global::NetDsl.Runtime.Initialization.XavierUniform(parameters.Slice(ParameterSlices.Head_3_Weight, 64), fanIn: 16, fanOut: 4, seed, stream: 2);  // Head.3.weight (4,16)
-        parameters.Slice(ParameterSlices.Head_3_Bias, 4).Clear();
+        global::NetDsl.Runtime.Initialization.HeNormal(parameters.Slice(ParameterSlices.Down_0_weight, 216), fanIn: 27, seed, stream: 0);  // Down.0.weight
+        parameters.Slice(ParameterSlices.Down_0_bias, 8).Clear();  // Down.0.bias
+        global::NetDsl.Runtime.Initialization.XavierUniform(parameters.Slice(ParameterSlices.Head_0_weight, 2048), fanIn: 128, fanOut: 16, seed, stream: 1);  // Head.0.weight
+        parameters.Slice(ParameterSlices.Head_0_bias, 16).Clear();  // Head.0.bias
+        global::NetDsl.Runtime.Initialization.XavierUniform(parameters.Slice(ParameterSlices.Head_3_weight, 64), fanIn: 16, fanOut: 4, seed, stream: 2);  // Head.3.weight
+        parameters.Slice(ParameterSlices.Head_3_bias, 4).Clear();  // Head.3.bias
     }
 }
