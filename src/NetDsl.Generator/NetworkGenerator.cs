@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetDsl.Generator.Checking;
@@ -18,6 +19,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     public const string CheckStep = "Check";
     public const string RuntimeStep = "HasRuntime";
     public const string BlockStep = "ParseBlock";
+    public const string EmitStep = "Emit";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -43,7 +45,14 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => compilation.GetTypeByMetadataName("NetDsl.Runtime.ICpuNetwork") is not null)
             .WithTrackingName(RuntimeStep);
 
-        context.RegisterSourceOutput(plans.Combine(hasRuntime), static (spc, input) => Emitter.Emit(spc, input.Left, input.Right));
+        context.RegisterSourceOutput(plans.Combine(hasRuntime).WithTrackingName(EmitStep), static (spc, input) => Emitter.Emit(spc, input.Left, input.Right));
         context.RegisterSourceOutput(blocks, static (spc, block) => Emitter.Emit(spc, block));
+
+        // Diagnostics need the syntax trees (for #pragma and .editorconfig), so only this cheap step sees the compilation.
+        var diagnostics = plans.Select(static (plan, _) => plan.Diagnostics)
+            .Collect().Combine(blocks.Select(static (block, _) => block.Diagnostics).Collect())
+            .Select(static (all, _) => all.Left.Concat(all.Right).SelectMany(d => d).ToEquatableArray());
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider),
+            static (spc, input) => Emitter.Report(spc, input.Left, input.Right));
     }
 }

@@ -44,7 +44,8 @@ public sealed class ProjectionAttribute : Attribute;
 
 /// <summary>
 /// Instantiates a block with arguments for its parameters, in order. Repeat stacks copies: the first uses
-/// <see cref="Stride"/>, the rest stride 1. Instances are named Stage.0, Stage.1, … within the stage.
+/// <see cref="Stride"/>, the rest stride 1. Instances are named Stage.0, Stage.1, … within the stage; a single
+/// instance with a Name is named exactly that (torchvision's "inception3a").
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
 public sealed class UseAttribute<TBlock>(params int[] arguments) : LayerAttribute where TBlock : class

@@ -93,11 +93,16 @@ public class DiagnosticTests
         "C: MaxPool kernel 4 does not fit the 2×2 input from C.0 (Conv) (padding 0, padded size 2×2)");
 
     [Fact]
+    public void NDSL0007_padding_left_over_is_not_reported() => Assert.Empty(GeneratorHarness.Run(
+        Net("[Conv(4, Kernel = 3, Stride = 2, Padding = 1)] public partial Stage C { get; }\n[Dense(10)] public partial Stage L { get; }",
+            input: "Input = new[] { 1, 32, 32 }")).Generator);
+
+    [Fact]
     public void NDSL0007_uneven_stride_is_a_warning_and_generation_continues()
     {
         string source = Net("[MaxPool(2)] public partial Stage P { get; }\n[Dense(10)] public partial Stage L { get; }", input: "Input = new[] { 1, 7, 7 }");
         AssertReported(source, "NDSL0007", "MaxPool(2)",
-            "P: MaxPool kernel 2 stride 2 does not tile the 7×7 input from the input evenly: (7 + 2×0 − 2) mod 2 = 1, so the last 1 row(s)/column(s) are ignored");
+            "P: MaxPool kernel 2 stride 2 leaves part of the 7×7 input from the input unread: its windows cover 6 of 7 rows/columns, so the last 1 are ignored");
         var result = GeneratorHarness.Run(source);
         Assert.Equal(DiagnosticSeverity.Warning, result.Generator.Single().Severity);
         Assert.Equal(2, result.Sources.Count());

@@ -20,7 +20,7 @@ public class MalformedInputTests
         "[Network(Input = new int[3])] public partial class N { [Dense(10)] public partial Stage C { get; } }",
         "[Network(Input = new[] { 1, 28, 28 }, Head = (Head)7)] public partial class N { [Dense(10)] public partial Stage C { get; } }",
         "[Network(Input = new[] { 1, 28, 28 })] public partial class N { [Dropout(p: )] public partial Stage C { get; } }",
-        "[Network(Input = new[] { 1, 28, 28 })] public partial class N { [MaxPool(2, Stride = int.MaxValue)] public partial Stage C { get; } [Dense(10)] public partial Stage D { get; } }",
+        "[Network(Input = new[] { 1, 28, 28 })] public partial class N { [MaxPool(2, Stride = int.MinValue)] public partial Stage C { get; } [Dense(10)] public partial Stage D { get; } }",
         "[Network(Input = new[] { 1, 28, 28 })] public partial class N { [Conv(int.MaxValue, Kernel = 1)] public partial Stage C { get; } [Dense(10)] public partial Stage D { get; } }",
         "[Network(Input = new[] { 1, 28, 28 })] public partial record N { [Dense(10)] public partial Stage C { get; } }",
         "[Network(Input = new[] { 1, 28, 28 })] public partial struct N { [Dense(10)] public partial Stage C { get; } }",

@@ -143,7 +143,9 @@ internal sealed class GraphBuilder
         }
         for (int r = 0; r < use.Repeat && !Failed; r++)
         {
-            string instance = $"{c.Prefix}{use.Name ?? use.Stage}.{position++}";
+            // A named single instance takes the name as it is ("inception3a"); otherwise instances count up ("layer1.0").
+            string instance = use.Name is not null && use.Repeat == 1 ? c.Prefix + use.Name : $"{c.Prefix}{use.Name ?? use.Stage}.{position}";
+            position++;
             var arguments = block.Parameters.Zip(use.Arguments, (name, value) => (name, value)).ToDictionary(p => p.name, p => p.value);
             var inner = new Container(block.Body, instance + ".", current, arguments, r == 0 ? use.Stride : 1, block.Name,
                 instance, c.UseSite ?? use.Location);
@@ -243,7 +245,7 @@ internal sealed class GraphBuilder
             Report(Catalog.DuplicateName, c, s.Location, label, layerName, c.Owner);
             return -1;
         }
-        string display = position == stageLength - 1 ? label : $"{label}.{position} ({s.Kind})";
+        string display = position == stageLength - 1 ? label : $"{layerName} ({s.Kind})";
         var node = new GraphNode(Nodes.Count, layerName, c.Instance ?? s.Stage, s, output, inputs.ToArray(), display)
         {
             Kernel = kernel, Stride = stride, Padding = padding, Tensors = tensors, MultiplyAdds = macs,
@@ -290,15 +292,18 @@ internal sealed class GraphBuilder
             Report(Catalog.KernelTooLarge, c, s.Location, label, s.Kind, kernel, x.H, x.W, Nodes[input].Display, padding, paddedH, paddedW);
             return false;
         }
-        int remainderH = (paddedH - kernel) % stride, remainderW = (paddedW - kernel) % stride;
-        if (!ceil && (remainderH != 0 || remainderW != 0))
-        {
-            bool rows = remainderH != 0;
-            Warn(Catalog.StrideLeavesRemainder, c, s.Location, label, s.Kind, kernel, stride, x.H, x.W, Nodes[input].Display,
-                rows ? x.H : x.W, padding, rows ? remainderH : remainderW);
-        }
         height = Windows(x.H, kernel, stride, padding, ceil);
         width = Windows(x.W, kernel, stride, padding, ceil);
+        // Real input rows after the last window are never read. Only padding left over is harmless, and so is a
+        // kernel smaller than its stride, which skips rows everywhere by design.
+        int unreadH = x.H - ((height - 1) * stride - padding + kernel), unreadW = x.W - ((width - 1) * stride - padding + kernel);
+        if (kernel >= stride && (unreadH > 0 || unreadW > 0))
+        {
+            bool rows = unreadH > 0;
+            int size = rows ? x.H : x.W, unread = rows ? unreadH : unreadW;
+            Warn(Catalog.StrideLeavesRemainder, c, s.Location, label, s.Kind, kernel, stride, x.H, x.W, Nodes[input].Display,
+                size - unread, size, unread);
+        }
         return true;
     }
 

@@ -39,8 +39,8 @@ internal static class Catalog
         "{0}: {1} kernel {2} does not fit the {3}×{4} input from {5} (padding {6}, padded size {7}×{8})");
 
     public static readonly DiagnosticDescriptor StrideLeavesRemainder = Warning("NDSL0007",
-        "Stride does not tile the input evenly",
-        "{0}: {1} kernel {2} stride {3} does not tile the {4}×{5} input from {6} evenly: ({7} + 2×{8} − {2}) mod {3} = {9}, so the last {9} row(s)/column(s) are ignored");
+        "Windows leave input rows unread",
+        "{0}: {1} kernel {2} stride {3} leaves part of the {4}×{5} input from {6} unread: its windows cover {7} of {8} rows/columns, so the last {9} are ignored");
 
     public static readonly DiagnosticDescriptor StageNotPartial = Error("NDSL0008",
         "Stage property must be a partial Stage property",

@@ -4,12 +4,11 @@ using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Emitting;
 
-/// <summary>Reports a plan's diagnostics and adds its files; a plan with errors gets only stage stubs.</summary>
+/// <summary>Adds a plan's files (a plan with errors gets only stage stubs) and reports diagnostics.</summary>
 internal static class Emitter
 {
     public static void Emit(SourceProductionContext context, NetworkPlan plan, bool hasRuntime)
     {
-        foreach (var diagnostic in plan.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
         string hint = plan.Spec.FullName;
 
         if (plan.HasErrors || plan.Nodes.Count <= 1)
@@ -28,10 +27,15 @@ internal static class Emitter
         context.AddSource(hint + ".Cpu.g.cs", CpuEmitter.Emit(plan));
     }
 
-    /// <summary>A block is a template: its declaration errors are reported here, its shapes at each use.</summary>
+    /// <summary>Reports diagnostics against the compilation's syntax trees.</summary>
+    public static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics, Compilation compilation)
+    {
+        foreach (var diagnostic in diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
+    }
+
+    /// <summary>A block is a template: stage stubs here; its declaration errors go through Report, its shapes are checked at each use.</summary>
     public static void Emit(SourceProductionContext context, BlockSpec block)
     {
-        foreach (var diagnostic in block.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
         int dot = block.FullName.LastIndexOf('.');
         context.AddSource(block.FullName + ".Block.g.cs", StubEmitter.Emit(dot < 0 ? null : block.FullName.Substring(0, dot), block.Name,
             block.Body.Stages, $"{block.Name} is a block: its stages exist in the networks that use it"));

@@ -21,7 +21,18 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 
     public bool IsError => Diagnostics.Catalog.Find(Id).DefaultSeverity == DiagnosticSeverity.Error;
 
-    public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(Diagnostics.Catalog.Find(Id), Location?.ToLocation(),
-            Additional is null ? null : new[] { Additional.ToLocation() }, Arguments.ToArray<object>());
+    /// <summary>
+    /// Locations are placed back in the compilation's syntax trees, so #pragma warning disable and .editorconfig
+    /// severities apply; a file-path-only location would escape both.
+    /// </summary>
+    public Diagnostic ToDiagnostic(Compilation compilation) =>
+        Diagnostic.Create(Diagnostics.Catalog.Find(Id), Place(Location, compilation),
+            Additional is null ? null : new[] { Place(Additional, compilation)! }, Arguments.ToArray<object>());
+
+    private static Location? Place(LocationInfo? location, Compilation compilation)
+    {
+        if (location is null) return null;
+        var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == location.FilePath);
+        return tree is null ? location.ToLocation() : Microsoft.CodeAnalysis.Location.Create(tree, location.Span);
+    }
 }
