@@ -15,7 +15,7 @@ internal static class Check
         if (actual < expected) Throw(name, $"expected at least {expected} elements, got {actual}");
     }
 
-    /// <summary>dx may be empty (no input gradient wanted); otherwise it must fit exactly.</summary>
+    /// <summary>An optional buffer (dx when no input gradient is wanted, a missing bias) is empty; otherwise it must fit exactly.</summary>
     public static void OptionalLength(int actual, long expected, string name)
     {
         if (actual != 0 && actual != expected) Throw(name, $"expected {expected} elements (or none), got {actual}");
@@ -33,7 +33,9 @@ internal static class Check
 
     public static void Geometry(in PoolGeometry g)
     {
-        if (g.Channels < 1 || g.Kernel < 1 || g.Stride < 1 || g.Height < g.Kernel || g.Width < g.Kernel)
+        // PyTorch's limit on padding (at most half the kernel) keeps at least one input element in every window.
+        if (g.Channels < 1 || g.Kernel < 1 || g.Stride < 1 || g.Padding < 0 || g.Padding > g.Kernel / 2
+            || g.Height + 2 * g.Padding < g.Kernel || g.Width + 2 * g.Padding < g.Kernel)
             Throw(nameof(g), $"invalid pooling geometry {g}");
     }
 

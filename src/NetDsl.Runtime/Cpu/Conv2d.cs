@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 namespace NetDsl.Runtime.Cpu;
 
 // Shapes (PyTorch layout and semantics); Patch = Cin*K*K, Pixels = Ho*Wo:
-//   x  (n, Cin, H, W)      w (Cout, Cin, K, K) = (Cout, Patch)      b (Cout)
+//   x  (n, Cin, H, W)      w (Cout, Cin, K, K) = (Cout, Patch)      b (Cout), or empty: no bias (db likewise)
 //   y  (n, Cout, Ho, Wo)   scratch = [col (Patch, Pixels) | spare (Patch, Pixels)]
 // Per sample, as matrices:
 //   forward   y_s  = w · col_s + b            col_s = unfold(x_s)
@@ -13,35 +13,36 @@ namespace NetDsl.Runtime.Cpu;
 // A 1×1, stride-1, unpadded convolution is already a matrix product: col_s is x_s itself and fold is the identity.
 public static class Conv2d
 {
-    /// <summary>y = conv(x, w) + b. <paramref name="scratch"/> holds at least g.ScratchLength elements.</summary>
+    /// <summary>y = conv(x, w) + b, or conv(x, w) when b is empty. <paramref name="scratch"/> holds at least g.ScratchLength elements.</summary>
     public static void Forward<T>(Span<T> y, ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> scratch, int n, in ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckCommon(x, w, scratch, n, g);
         Check.Length(y.Length, (long)n * g.OutSize, nameof(y));
-        Check.Length(b.Length, g.OutChannels, nameof(b));
+        Check.OptionalLength(b.Length, g.OutChannels, nameof(b));
 
         int patch = g.Patch, pixels = g.OutHeight * g.OutWidth, inSize = g.InSize, outSize = g.OutSize;
-        bool pointwise = IsPointwise(g);
+        bool pointwise = IsPointwise(g), bias = !b.IsEmpty;
         Span<T> col = scratch[..(patch * pixels)];
         for (int s = 0; s < n; s++)
         {
             var xs = x.Slice(s * inSize, inSize);
             var ys = y.Slice(s * outSize, outSize);
-            for (int c = 0; c < g.OutChannels; c++) ys.Slice(c * pixels, pixels).Fill(b[c]);
+            if (bias)
+                for (int c = 0; c < g.OutChannels; c++) ys.Slice(c * pixels, pixels).Fill(b[c]);
             if (!pointwise) Im2Col.Unfold(col, xs, g);
-            Gemm.Multiply(ys, pixels, w, patch, 1, pointwise ? xs : col, pixels, g.OutChannels, pixels, patch, accumulate: true);
+            Gemm.Multiply(ys, pixels, w, patch, 1, pointwise ? xs : col, pixels, g.OutChannels, pixels, patch, accumulate: bias);
         }
     }
 
-    /// <summary>dw += dL/dw, db += dL/db; dx = dL/dx unless dx is empty (the first layer needs no input gradient).</summary>
+    /// <summary>dw += dL/dw, db += dL/db unless db is empty (no bias); dx = dL/dx unless dx is empty (the first layer needs no input gradient).</summary>
     public static void Backward<T>(Span<T> dx, Span<T> dw, Span<T> db, ReadOnlySpan<T> dy, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> scratch, int n, in ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckCommon(x, w, scratch, n, g);
         Check.OptionalLength(dx.Length, (long)n * g.InSize, nameof(dx));
         Check.Length(dw.Length, (long)g.OutChannels * g.Patch, nameof(dw));
-        Check.Length(db.Length, g.OutChannels, nameof(db));
+        Check.OptionalLength(db.Length, g.OutChannels, nameof(db));
         Check.Length(dy.Length, (long)n * g.OutSize, nameof(dy));
 
         int patch = g.Patch, pixels = g.OutHeight * g.OutWidth, inSize = g.InSize, outSize = g.OutSize, cout = g.OutChannels;
@@ -60,7 +61,8 @@ public static class Conv2d
         {
             var xs = x.Slice(s * inSize, inSize);
             var dys = dy.Slice(s * outSize, outSize);
-            for (int c = 0; c < cout; c++) db[c] += TensorPrimitives.Sum(dys.Slice(c * pixels, pixels));
+            if (!db.IsEmpty)
+                for (int c = 0; c < cout; c++) db[c] += TensorPrimitives.Sum(dys.Slice(c * pixels, pixels));
             if (!pointwise) Im2Col.Unfold(col, xs, g);
             ReadOnlySpan<T> cols = pointwise ? xs : col;
             if (outer)

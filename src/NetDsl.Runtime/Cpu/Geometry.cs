@@ -13,11 +13,26 @@ public readonly record struct ConvGeometry(int InChannels, int Height, int Width
     public int ScratchLength => 2 * Patch * OutHeight * OutWidth;
 }
 
-/// <summary>Sizes of one pooling layer (no padding; floor mode).</summary>
-public readonly record struct PoolGeometry(int Channels, int Height, int Width, int Kernel, int Stride)
+/// <summary>
+/// Sizes of one pooling layer, as PyTorch's MaxPool2d/AvgPool2d: <paramref name="Padding"/> on every side (−∞ for max,
+/// zeros counted in the divisor for average) and, in <paramref name="CeilMode"/>, a last partial window on each axis
+/// unless it would start in the right/bottom padding.
+/// </summary>
+public readonly record struct PoolGeometry(int Channels, int Height, int Width, int Kernel, int Stride, int Padding = 0, bool CeilMode = false)
 {
-    public int OutHeight => (Height - Kernel) / Stride + 1;
-    public int OutWidth => (Width - Kernel) / Stride + 1;
+    public int OutHeight => OutLength(Height);
+    public int OutWidth => OutLength(Width);
     public int InSize => Channels * Height * Width;
     public int OutSize => Channels * OutHeight * OutWidth;
+
+    /// <summary>Every window lies whole inside the input: no padding, and ceil mode adds no partial window.</summary>
+    internal bool WindowsInside => Padding == 0 && OutHeight == (Height - Kernel) / Stride + 1 && OutWidth == (Width - Kernel) / Stride + 1;
+
+    // PyTorch's pooling_output_shape with dilation 1.
+    int OutLength(int size)
+    {
+        int span = size + 2 * Padding - Kernel;
+        int length = (CeilMode ? (span + Stride - 1) / Stride : span / Stride) + 1;
+        return CeilMode && (length - 1) * Stride >= size + Padding ? length - 1 : length;
+    }
 }

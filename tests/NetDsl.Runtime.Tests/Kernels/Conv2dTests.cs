@@ -70,6 +70,41 @@ public sealed class Conv2dTests
             ("x", x), ("w", weights), ("b", bias));
     }
 
+    [Theory, MemberData(nameof(GradientGeometries))]
+    public void Gradients_without_bias_match_finite_differences(int cin, int h, int w, int cout, int k, int stride, int pad, int n)
+    {
+        var g = new ConvGeometry(cin, h, w, cout, k, stride, pad);
+        var x = TestData.Uniform<double>(1, n * g.InSize);
+        var weights = TestData.Uniform<double>(2, cout * g.Patch);
+        var scratch = new double[g.ScratchLength];
+        new GradientChecker().Check(n * g.OutSize,
+            y => Conv2d.Forward<double>(y, x, weights, [], scratch, n, g),
+            (dy, grads) => Conv2d.Backward<double>(grads[0], grads[1], [], dy, x, weights, scratch, n, g),
+            ("x", x), ("w", weights));
+    }
+
+    // Pointwise (x is the im2col matrix) and im2col geometries, including a GEMM depth of several blocks.
+    [Theory]
+    [InlineData(3, 6, 5, 7, 1, 1, 0, 3)]
+    [InlineData(3, 8, 9, 5, 3, 2, 1, 3)]
+    [InlineData(6, 14, 14, 16, 5, 1, 0, 1)]
+    [InlineData(12, 6, 6, 3, 5, 1, 0, 3)]
+    public void Without_bias_matches_reference_with_a_zero_bias(int cin, int h, int w, int cout, int k, int stride, int pad, int n)
+    {
+        WithoutBias<float>(new(cin, h, w, cout, k, stride, pad), n);
+        WithoutBias<double>(new(cin, h, w, cout, k, stride, pad), n);
+    }
+
+    [Fact]
+    public void Rejects_a_bias_of_the_wrong_length()
+    {
+        var g = new ConvGeometry(1, 5, 5, 2, 3, 1, 0);
+        var error = Assert.Throws<ArgumentException>(() =>
+            Conv2d.Forward<float>(new float[g.OutSize], new float[g.InSize], new float[2 * 9], new float[1], new float[g.ScratchLength], 1, g));
+        Assert.Equal("b", error.ParamName);
+        Assert.Contains("expected 2 elements (or none), got 1", error.Message);
+    }
+
     [Fact]
     public void Backward_without_dx_still_accumulates_parameter_gradients()
     {
@@ -118,6 +153,27 @@ public sealed class Conv2dTests
         var g = new ConvGeometry(1, 4, 4, 1, 7, 2, 1); // 4 + 2 < 7, yet (6 - 7) / 2 + 1 == 1 by truncation
         Assert.Throws<ArgumentException>(() =>
             Conv2d.Forward<float>(new float[1], new float[16], new float[49], new float[1], new float[1024], 1, g));
+    }
+
+    static void WithoutBias<T>(ConvGeometry g, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var x = TestData.Uniform<T>(1, n * g.InSize);
+        var w = TestData.Uniform<T>(2, g.OutChannels * g.Patch);
+        var dy = TestData.Uniform<T>(3, n * g.OutSize);
+        var y = TestData.Uniform<T>(4, n * g.OutSize, 100, 200); // stale: must be overwritten, not added to
+        var dx = TestData.Uniform<T>(5, n * g.InSize, 100, 200);
+        var dw0 = TestData.Uniform<T>(6, w.Length);
+        var scratch = TestData.Uniform<T>(7, g.ScratchLength, 100, 200);
+        var zero = new T[g.OutChannels];
+        var (dxRef, dwRef, _) = Reference.ConvBackward(dy, x, w, n, g);
+        var dw = dw0.ToArray();
+
+        Conv2d.Forward<T>(y, x, w, [], scratch, n, g);
+        Conv2d.Backward<T>(dx, dw, [], dy, x, w, scratch, n, g);
+
+        NumericAssert.Close(Reference.ConvForward(x, w, zero, n, g), y, what: "y");
+        NumericAssert.Close(dxRef, dx, what: "dx");
+        NumericAssert.Close(Reference.Add(dw0, dwRef), dw, what: "dw");
     }
 
     static void ForwardMatchesReference<T>(ConvGeometry g, int n) where T : unmanaged, IFloatingPointIeee754<T>

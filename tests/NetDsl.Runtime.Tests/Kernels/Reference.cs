@@ -1,5 +1,6 @@
 using System.Numerics;
 using NetDsl.Runtime.Cpu;
+using NetDsl.Testing;
 
 namespace NetDsl.Runtime.Tests.Kernels;
 
@@ -65,12 +66,27 @@ internal static class Reference
         return (Back<T>(dx), Back<T>(dw), Back<T>(db));
     }
 
-    /// <summary>Input offset (within x) of each window element, in row-major window order.</summary>
+    /// <summary>Input offset (within x) of each window element that lies in x (not in the padding), in row-major window order.</summary>
     static IEnumerable<int> Window(int plane, int oh, int ow, PoolGeometry g)
     {
         for (int kh = 0; kh < g.Kernel; kh++)
             for (int kw = 0; kw < g.Kernel; kw++)
-                yield return (plane * g.Height + oh * g.Stride + kh) * g.Width + ow * g.Stride + kw;
+            {
+                int row = oh * g.Stride - g.Padding + kh, col = ow * g.Stride - g.Padding + kw;
+                if (row >= 0 && row < g.Height && col >= 0 && col < g.Width)
+                    yield return (plane * g.Height + row) * g.Width + col;
+            }
+    }
+
+    /// <summary>PyTorch's average divisor (count_include_pad): the window's positions inside the padded input.</summary>
+    static int PaddedArea(int oh, int ow, PoolGeometry g)
+    {
+        int area = 0;
+        for (int kh = 0; kh < g.Kernel; kh++)
+            for (int kw = 0; kw < g.Kernel; kw++)
+                if (oh * g.Stride + kh < g.Height + 2 * g.Padding && ow * g.Stride + kw < g.Width + 2 * g.Padding)
+                    area++;
+        return area;
     }
 
     static IEnumerable<(int Output, int Plane, int Oh, int Ow)> Outputs(int n, PoolGeometry g)
@@ -109,7 +125,7 @@ internal static class Reference
     public static T[] AvgPoolForward<T>(T[] x, int n, PoolGeometry g) where T : IFloatingPointIeee754<T>
     {
         var y = new double[n * g.OutSize];
-        foreach (var (o, plane, oh, ow) in Outputs(n, g)) y[o] = Window(plane, oh, ow, g).Sum(i => D(x[i])) / (g.Kernel * g.Kernel);
+        foreach (var (o, plane, oh, ow) in Outputs(n, g)) y[o] = Window(plane, oh, ow, g).Sum(i => D(x[i])) / PaddedArea(oh, ow, g);
         return Back<T>(y);
     }
 
@@ -118,7 +134,7 @@ internal static class Reference
         var dx = new double[n * g.InSize];
         foreach (var (o, plane, oh, ow) in Outputs(n, g))
             foreach (int i in Window(plane, oh, ow, g))
-                dx[i] += D(dy[o]) / (g.Kernel * g.Kernel);
+                dx[i] += D(dy[o]) / PaddedArea(oh, ow, g);
         return Back<T>(dx);
     }
 
@@ -152,6 +168,113 @@ internal static class Reference
                 }
             }
         return (Back<T>(dx), Back<T>(dw), Back<T>(db));
+    }
+
+    /// <summary>Element (sample, channel, position) of an (n, C, spatial) tensor.</summary>
+    static int At(int s, int c, int i, int channels, int spatial) => (s * channels + c) * spatial + i;
+
+    /// <summary>Per-channel mean and biased variance over (n, spatial), in double.</summary>
+    static (double[] Mean, double[] Variance) ChannelMoments<T>(T[] x, int n, int channels, int spatial) where T : IFloatingPointIeee754<T>
+    {
+        var mean = new double[channels];
+        var variance = new double[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            var values = Enumerable.Range(0, n).SelectMany(s => Enumerable.Range(0, spatial).Select(i => D(x[At(s, c, i, channels, spatial)]))).ToArray();
+            mean[c] = values.Average();
+            variance[c] = values.Select(v => (v - mean[c]) * (v - mean[c])).Average();
+        }
+        return (mean, variance);
+    }
+
+    static double[] Normalize<T>(T[] x, double[] mean, double[] variance, T[] gamma, T[] beta, double epsilon, int n, int channels, int spatial)
+        where T : IFloatingPointIeee754<T>
+    {
+        var y = new double[x.Length];
+        for (int s = 0; s < n; s++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < spatial; i++)
+                {
+                    int at = At(s, c, i, channels, spatial);
+                    y[at] = D(gamma[c]) * (D(x[at]) - mean[c]) / Math.Sqrt(variance[c] + epsilon) + D(beta[c]);
+                }
+        return y;
+    }
+
+    /// <summary>Training-mode batch normalization by its definition: the batch's mean and biased variance per channel.</summary>
+    public static (T[] Y, T[] Mean, T[] Variance) BatchNormTraining<T>(T[] x, T[] gamma, T[] beta, double epsilon, int n, int channels, int spatial)
+        where T : IFloatingPointIeee754<T>
+    {
+        var (mean, variance) = ChannelMoments(x, n, channels, spatial);
+        return (Back<T>(Normalize(x, mean, variance, gamma, beta, epsilon, n, channels, spatial)), Back<T>(mean), Back<T>(variance));
+    }
+
+    public static T[] BatchNormInference<T>(T[] x, T[] mean, T[] variance, T[] gamma, T[] beta, double epsilon, int n, int channels, int spatial)
+        where T : IFloatingPointIeee754<T> =>
+        Back<T>(Normalize(x, mean.Select(D).ToArray(), variance.Select(D).ToArray(), gamma, beta, epsilon, n, channels, spatial));
+
+    /// <summary>
+    /// Training-mode gradients, with M values per channel: dgamma = Σ dy·x̂, dbeta = Σ dy,
+    /// dx = gamma/σ · (dy − mean(dy) − x̂·mean(dy·x̂)).
+    /// </summary>
+    public static (T[] Dx, T[] Dgamma, T[] Dbeta) BatchNormBackward<T>(T[] dy, T[] x, T[] gamma, double epsilon, int n, int channels, int spatial)
+        where T : IFloatingPointIeee754<T>
+    {
+        var (mean, variance) = ChannelMoments(x, n, channels, spatial);
+        var dx = new double[x.Length];
+        var dgamma = new double[channels];
+        var dbeta = new double[channels];
+        double count = (double)n * spatial;
+        for (int c = 0; c < channels; c++)
+        {
+            double sigma = Math.Sqrt(variance[c] + epsilon);
+            var cells = Enumerable.Range(0, n).SelectMany(s => Enumerable.Range(0, spatial).Select(i => At(s, c, i, channels, spatial))).ToArray();
+            foreach (int at in cells)
+            {
+                dbeta[c] += D(dy[at]);
+                dgamma[c] += D(dy[at]) * (D(x[at]) - mean[c]) / sigma;
+            }
+            foreach (int at in cells)
+            {
+                double xhat = (D(x[at]) - mean[c]) / sigma;
+                dx[at] = D(gamma[c]) / sigma * (D(dy[at]) - dbeta[c] / count - xhat * dgamma[c] / count);
+            }
+        }
+        return (Back<T>(dx), Back<T>(dgamma), Back<T>(dbeta));
+    }
+
+    /// <summary>Channels in the LRN window of c: [c − size/2, c + (size − 1)/2], clipped.</summary>
+    static IEnumerable<int> LrnWindow(int c, int channels, int size) =>
+        Enumerable.Range(c - size / 2, size).Where(i => i >= 0 && i < channels);
+
+    static double LrnDenominator<T>(T[] x, int s, int c, int i, int channels, int spatial, int size, double alpha, double k) where T : IFloatingPointIeee754<T> =>
+        k + alpha / size * LrnWindow(c, channels, size).Sum(j => D(x[At(s, j, i, channels, spatial)]) * D(x[At(s, j, i, channels, spatial)]));
+
+    public static T[] LrnForward<T>(T[] x, int n, int channels, int spatial, int size, double alpha, double beta, double k) where T : IFloatingPointIeee754<T>
+    {
+        var y = new double[x.Length];
+        for (int s = 0; s < n; s++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < spatial; i++)
+                    y[At(s, c, i, channels, spatial)] = D(x[At(s, c, i, channels, spatial)]) / Math.Pow(LrnDenominator(x, s, c, i, channels, spatial, size, alpha, k), beta);
+        return Back<T>(y);
+    }
+
+    /// <summary>dx_j = Σ_c dy_c ∂y_c/∂x_j, the Jacobian entries taken straight from the definition of y_c.</summary>
+    public static T[] LrnBackward<T>(T[] dy, T[] x, int n, int channels, int spatial, int size, double alpha, double beta, double k) where T : IFloatingPointIeee754<T>
+    {
+        var dx = new double[x.Length];
+        for (int s = 0; s < n; s++)
+            for (int c = 0; c < channels; c++)
+                for (int i = 0; i < spatial; i++)
+                {
+                    int at = At(s, c, i, channels, spatial);
+                    double d = LrnDenominator(x, s, c, i, channels, spatial, size, alpha, k), g = D(dy[at]);
+                    dx[at] += g * Math.Pow(d, -beta);
+                    foreach (int j in LrnWindow(c, channels, size))
+                        dx[At(s, j, i, channels, spatial)] += g * D(x[at]) * -beta * Math.Pow(d, -beta - 1) * alpha / size * 2 * D(x[At(s, j, i, channels, spatial)]);
+                }
+        return Back<T>(dx);
     }
 
     /// <summary>Element-wise a + b: what an accumulating gradient should hold after adding b to a.</summary>
