@@ -18,20 +18,22 @@ internal static class GeneratorHarness
 
     private static readonly MetadataReference Contracts = MetadataReference.CreateFromFile(typeof(NetworkAttribute).Assembly.Location);
     private static readonly MetadataReference Runtime = MetadataReference.CreateFromFile(typeof(Runtime.ICpuNetwork).Assembly.Location);
+    /// <summary>The compiled zoo, for users who build on its blocks.</summary>
+    public static readonly MetadataReference Zoo = MetadataReference.CreateFromFile(typeof(Networks.BasicBlock).Assembly.Location);
 
-    public static CSharpCompilation Compile(string source, bool withRuntime = true) =>
+    public static CSharpCompilation Compile(string source, bool withRuntime = true, bool withZoo = false) =>
         CSharpCompilation.Create("UserNetworks",
             [CSharpSyntaxTree.ParseText(source, ParseOptions, FilePath)],
-            withRuntime ? Platform.Value.Add(Contracts).Add(Runtime) : Platform.Value.Add(Contracts),
+            (withRuntime ? Platform.Value.Add(Contracts).Add(Runtime) : Platform.Value.Add(Contracts)).AddRange(withZoo ? new[] { Zoo } : Array.Empty<MetadataReference>()),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver() =>
         CSharpGeneratorDriver.Create([new NetworkGenerator().AsSourceGenerator()], parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    public static Result Run(string source, bool withRuntime = true)
+    public static Result Run(string source, bool withRuntime = true, bool withZoo = false)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(Compile(source, withRuntime), out var output, out _);
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(Compile(source, withRuntime, withZoo), out var output, out _);
         var run = driver.GetRunResult();
         return new Result(run, output, run.Diagnostics, output.GetDiagnostics());
     }

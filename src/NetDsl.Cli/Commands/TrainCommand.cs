@@ -28,23 +28,24 @@ internal static class TrainCommand
         var workers = new Option<int?>("--workers") { Description = "Threads per batch (default: all cores)." };
         var output = new Option<string>("--out") { Description = "Checkpoint file, written after every epoch.", DefaultValueFactory = r => "" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint written by train." };
+        var augment = new Option<bool>("--augment") { Description = "Random 2-pixel shifts (crop with padding) and horizontal flips of training images." };
 
         var command = new Command("train", "Train a network on Fashion-MNIST.")
         {
-            network, data, epochs, batch, lr, momentum, weightDecay, optimizer, seed, workers, output, resume,
+            network, data, epochs, batch, lr, momentum, weightDecay, optimizer, seed, workers, output, resume, augment,
         };
         command.SetAction((result, ct) => Task.FromResult(CommonOptions.Guard(() =>
         {
             var settings = new TrainSettings(result.GetValue(network)!, result.GetValue(data), result.GetValue(epochs), result.GetValue(batch),
                 result.GetValue(lr), result.GetValue(momentum), result.GetValue(weightDecay), result.GetValue(optimizer)!, result.GetValue(seed),
-                result.GetValue(workers), result.GetValue(output)!, result.GetValue(resume));
+                result.GetValue(workers), result.GetValue(output)!, result.GetValue(resume), result.GetValue(augment));
             return Run(settings, ct);
         })));
         return command;
     }
 
     private sealed record TrainSettings(string Network, string? Data, int Epochs, int Batch, double LearningRate, double Momentum,
-        double WeightDecay, string Optimizer, ulong Seed, int? Workers, string Output, string? Resume);
+        double WeightDecay, string Optimizer, ulong Seed, int? Workers, string Output, string? Resume, bool Augment);
 
     private static int Run(TrainSettings s, CancellationToken ct)
     {
@@ -52,6 +53,9 @@ internal static class TrainCommand
             throw new ArgumentException("--epochs and --batch must be at least 1 and --lr positive.");
         var net = Zoo.Create(s.Network);
         var data = FashionMnist.Load(s.Data);
+        // Augmentation depends on (seed, epoch, sample) only, so a resumed run sees the same images.
+        var augmented = s.Augment ? Augmentation.CropAndFlip(data.Train, padding: 2, flipProbability: 0.5, s.Seed) : null;
+        IBatchSource train = augmented ?? (IBatchSource)data.Train;
         string output = s.Output.Length > 0 ? s.Output : s.Network.ToLowerInvariant() + ".safetensors";
 
         var parameters = new float[net.Description.ParameterCount];
@@ -66,7 +70,7 @@ internal static class TrainCommand
 
         AnsiConsole.MarkupLine($"Training [bold]{net.Description.Name}[/] ({net.Description.ParameterCount:N0} parameters) on Fashion-MNIST "
             + $"({data.Train.Count:N0} train / {data.Test.Count:N0} test images from {Markup.Escape(data.Directory)}): "
-            + $"{s.Optimizer} lr {s.LearningRate} (cosine), batch {s.Batch}, {trainer.Workers} worker(s), seed {s.Seed}.");
+            + $"{s.Optimizer} lr {s.LearningRate} (cosine), batch {s.Batch}, {trainer.Workers} worker(s), seed {s.Seed}{(s.Augment ? ", augmented" : "")}.");
         if (trainer.Epoch >= s.Epochs)
             AnsiConsole.MarkupLine($"The checkpoint has already trained {trainer.Epoch} epoch(s); raise --epochs to continue.");
 
@@ -75,9 +79,10 @@ internal static class TrainCommand
         {
             int epoch = trainer.Epoch + 1;
             EpochResult result;
+            if (augmented is not null) augmented.Epoch = trainer.Epoch;
             try
             {
-                result = TrainingProgressBar.Run($"epoch {epoch}/{s.Epochs}", progress => trainer.TrainEpoch(data.Train, progress, ct));
+                result = TrainingProgressBar.Run($"epoch {epoch}/{s.Epochs}", progress => trainer.TrainEpoch(train, progress, ct));
             }
             catch (OperationCanceledException)
             {

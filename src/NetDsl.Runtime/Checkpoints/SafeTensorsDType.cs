@@ -2,24 +2,29 @@ using System.Buffers.Binary;
 
 namespace NetDsl.Runtime.Checkpoints;
 
-/// <summary>The element types this reader converts to float; the names are those the format uses.</summary>
+/// <summary>
+/// The element types this reader converts to float; the names are those the format uses. Integer types are read
+/// because PyTorch checkpoints carry counters such as BatchNorm's num_batches_tracked (I64).
+/// </summary>
 public enum SafeTensorsDType
 {
     F16,
     BF16,
     F32,
     F64,
+    I32,
+    I64,
 }
 
 internal static class SafeTensorsDTypes
 {
-    public const string Supported = "F32, F64, F16 or BF16";
+    public const string Supported = "F32, F64, F16, BF16, I32 or I64";
 
     public static int Size(this SafeTensorsDType dtype) => dtype switch
     {
         SafeTensorsDType.F16 or SafeTensorsDType.BF16 => 2,
-        SafeTensorsDType.F32 => 4,
-        SafeTensorsDType.F64 => 8,
+        SafeTensorsDType.F32 or SafeTensorsDType.I32 => 4,
+        SafeTensorsDType.F64 or SafeTensorsDType.I64 => 8,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, null),
     };
 
@@ -52,6 +57,8 @@ internal static class SafeTensorsDTypes
                 SafeTensorsDType.BF16 => BitConverter.UInt32BitsToSingle((uint)BinaryPrimitives.ReadUInt16LittleEndian(element) << 16),
                 SafeTensorsDType.F32 => BinaryPrimitives.ReadSingleLittleEndian(element),
                 SafeTensorsDType.F64 => (float)BinaryPrimitives.ReadDoubleLittleEndian(element),
+                SafeTensorsDType.I32 => BinaryPrimitives.ReadInt32LittleEndian(element),
+                SafeTensorsDType.I64 => BinaryPrimitives.ReadInt64LittleEndian(element),
                 _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, null),
             };
         }

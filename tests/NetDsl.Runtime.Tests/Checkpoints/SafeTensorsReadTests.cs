@@ -91,6 +91,20 @@ public sealed class SafeTensorsReadTests : IDisposable
         Assert.Equal(Bits(expected), Bits(ReadSingle("F64", F64(values))));
     }
 
+    /// <summary>PyTorch state_dicts carry BatchNorm's num_batches_tracked as I64; such files must load.</summary>
+    [Fact]
+    public void Integer_counters_read_as_floats()
+    {
+        var i64 = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(i64, 12345);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(i64.AsSpan(8), -2);
+        var i32 = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(i32, 7);
+
+        Assert.Equal([12345f, -2f], ReadSingle("I64", i64));
+        Assert.Equal([7f], ReadSingle("I32", i32));
+    }
+
     [Fact]
     public void Large_tensors_are_read_across_conversion_chunks()
     {
@@ -126,7 +140,7 @@ public sealed class SafeTensorsReadTests : IDisposable
 
     private float[] ReadSingle(string dtype, byte[] data)
     {
-        int size = dtype switch { "F64" => 8, "F32" => 4, _ => 2 };
+        int size = dtype switch { "F64" or "I64" => 8, "F32" or "I32" => 4, _ => 2 };
         string header = $$$"""{"x":{"dtype":"{{{dtype}}}","shape":[{{{data.Length / size}}}],"data_offsets":[0,{{{data.Length}}}]}}""";
         var tensor = SafeTensors.Read(_dir.Write("x.safetensors", File(header, data)))["x"];
         Assert.Equal(Enum.Parse<SafeTensorsDType>(dtype), tensor.DType);

@@ -1,0 +1,52 @@
+namespace NetDsl.Networks;
+
+// GoogLeNet (Inception v1), Szegedy et al. 2015, "Going Deeper with Convolutions", Table 1, in torchvision's form:
+// every convolution is BasicConv2d (conv without bias, BatchNorm with eps 0.001, ReLU), the "5×5" branch uses a 3×3
+// kernel, pooling rounds up (ceil mode), and the auxiliary heads are left out. 6,624,904 parameters.
+
+/// <summary>An Inception module: 1×1, 1×1→3×3, 1×1→3×3 and 3×3 max-pool→1×1 branches concatenated.</summary>
+[Block("c1", "c3r", "c3", "c5r", "c5", "pool")]
+public partial class Inception
+{
+    [From(Stage.Input), Conv("c1", Kernel = 1, Bias = false, Name = "branch1.conv"), BatchNorm(Epsilon = 0.001, Name = "branch1.bn"), Relu]
+    public partial Stage Branch1 { get; }
+
+    [From(Stage.Input), Conv("c3r", Kernel = 1, Bias = false, Name = "branch2.0.conv"), BatchNorm(Epsilon = 0.001, Name = "branch2.0.bn"), Relu,
+     Conv("c3", Kernel = 3, Padding = 1, Bias = false, Name = "branch2.1.conv"), BatchNorm(Epsilon = 0.001, Name = "branch2.1.bn"), Relu]
+    public partial Stage Branch2 { get; }
+
+    [From(Stage.Input), Conv("c5r", Kernel = 1, Bias = false, Name = "branch3.0.conv"), BatchNorm(Epsilon = 0.001, Name = "branch3.0.bn"), Relu,
+     Conv("c5", Kernel = 3, Padding = 1, Bias = false, Name = "branch3.1.conv"), BatchNorm(Epsilon = 0.001, Name = "branch3.1.bn"), Relu]
+    public partial Stage Branch3 { get; }
+
+    [From(Stage.Input), MaxPool(3, Stride = 1, Padding = 1, CeilMode = true, Name = "branch4.0"),
+     Conv("pool", Kernel = 1, Bias = false, Name = "branch4.1.conv"), BatchNorm(Epsilon = 0.001, Name = "branch4.1.bn"), Relu]
+    public partial Stage Branch4 { get; }
+
+    [Concat(nameof(Branch1), nameof(Branch2), nameof(Branch3), nameof(Branch4))] public partial Stage Out { get; }
+}
+
+[Network(Input = new[] { 3, 224, 224 })]
+public partial class GoogLeNet
+{
+    [Conv(64, Kernel = 7, Stride = 2, Padding = 3, Bias = false, Name = "conv1.conv"), BatchNorm(Epsilon = 0.001, Name = "conv1.bn"), Relu,
+     MaxPool(3, Stride = 2, CeilMode = true, Name = "maxpool1"),
+     Conv(64, Kernel = 1, Bias = false, Name = "conv2.conv"), BatchNorm(Epsilon = 0.001, Name = "conv2.bn"), Relu,
+     Conv(192, Kernel = 3, Padding = 1, Bias = false, Name = "conv3.conv"), BatchNorm(Epsilon = 0.001, Name = "conv3.bn"), Relu,
+     MaxPool(3, Stride = 2, CeilMode = true, Name = "maxpool2")]
+    public partial Stage Stem { get; }
+
+    [Use<Inception>(64, 96, 128, 16, 32, 32, Name = "inception3a"), Use<Inception>(128, 128, 192, 32, 96, 64, Name = "inception3b"),
+     MaxPool(3, Stride = 2, CeilMode = true, Name = "maxpool3")]
+    public partial Stage Inception3 { get; }
+
+    [Use<Inception>(192, 96, 208, 16, 48, 64, Name = "inception4a"), Use<Inception>(160, 112, 224, 24, 64, 64, Name = "inception4b"),
+     Use<Inception>(128, 128, 256, 24, 64, 64, Name = "inception4c"), Use<Inception>(112, 144, 288, 32, 64, 64, Name = "inception4d"),
+     Use<Inception>(256, 160, 320, 32, 128, 128, Name = "inception4e"), MaxPool(2, Stride = 2, CeilMode = true, Name = "maxpool4")]
+    public partial Stage Inception4 { get; }
+
+    [Use<Inception>(256, 160, 320, 32, 128, 128, Name = "inception5a"), Use<Inception>(384, 192, 384, 48, 128, 128, Name = "inception5b")]
+    public partial Stage Inception5 { get; }
+
+    [GlobalAvgPool, Dropout(0.2), Dense(1000, Name = "fc")] public partial Stage Head { get; }
+}

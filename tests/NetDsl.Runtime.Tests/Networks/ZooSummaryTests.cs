@@ -1,0 +1,58 @@
+using NetDsl.Networks;
+
+namespace NetDsl.Runtime.Tests.Networks;
+
+/// <summary>The compile-time report of the zoo: parameter counts against torchvision, receptive fields against hand arithmetic.</summary>
+public class ZooSummaryTests
+{
+    [Theory]
+    [InlineData("alexnet", 61_100_840)]
+    [InlineData("vgg11", 132_863_336)]
+    [InlineData("vgg16", 138_357_544)]
+    [InlineData("vgg19", 143_667_240)]
+    [InlineData("resnet18", 11_689_512)]
+    [InlineData("resnet34", 21_797_672)]
+    [InlineData("resnet50", 25_557_032)]
+    [InlineData("resnet101", 44_549_160)]
+    [InlineData("resnet152", 60_192_808)]
+    [InlineData("googlenet", 6_624_904)]
+    public void Trainable_parameters_match_torchvision(string name, int torchvision) =>
+        Assert.Equal(torchvision, Zoo.Create(name).Description.TrainableParameterCount);
+
+    [Fact]
+    public void Every_zoo_network_ends_in_its_classes_and_sums_its_layers()
+    {
+        foreach (var name in Zoo.Names)
+        {
+            var d = Zoo.Create(name).Description;
+            Assert.Equal(d.Classes, d.Layers[^1].Output.Size);
+            Assert.Equal(d.TrainableParameterCount, d.Layers.Sum(l => l.Parameters));
+            Assert.True(d.Parameters.SkipWhile(p => p.Trainable).All(p => !p.Trainable), $"{name}: buffers must follow every trainable tensor");
+        }
+    }
+
+    /// <summary>A K×K stride-1 convolution then P×P pooling sees (P+K−1)×(P+K−1); LeNet-5: 5×5 conv, 2×2 pool → 6×6, and so on.</summary>
+    [Theory]
+    [InlineData("lenet5", "C1.0", 5, 1)]
+    [InlineData("lenet5", "C1.2", 6, 2)]       // 2 + 5 − 1
+    [InlineData("lenet5", "C3.0", 14, 2)]      // 6 + (5 − 1)·2
+    [InlineData("lenet5", "C3.2", 16, 4)]      // 14 + (2 − 1)·2
+    [InlineData("vgg16", "features.4", 6, 2)]  // two 3×3 convs (5×5), then 2×2 pooling: 5 + 1
+    [InlineData("vgg16", "features.30", 212, 32)]
+    [InlineData("resnet18", "conv1", 7, 2)]
+    [InlineData("resnet18", "Stem.3", 11, 4)]  // 7 + (3 − 1)·2
+    [InlineData("alexnet", "features.2", 19, 8)] // 11 + (3 − 1)·4
+    public void Receptive_fields_match_hand_worked_values(string network, string layer, int size, int jump)
+    {
+        var l = Zoo.Create(network).Description.Layers.Single(l => l.Name == layer);
+        Assert.Equal((size, jump), (l.RfSize, l.RfJump));
+    }
+
+    [Fact]
+    public void A_residual_block_sees_its_widest_branch()
+    {
+        var layers = Zoo.Create("resnet18").Description.Layers;
+        var add = layers.First(l => l.Kind == LayerKind.Add);              // layer1.0: conv 3×3, conv 3×3 after the 11×11 stem
+        Assert.Equal((11 + 2 * 4 + 2 * 4, 4), (add.RfSize, add.RfJump));
+    }
+}
