@@ -28,10 +28,12 @@ internal static class SummaryCommand
             table.AddRow($"{l.Name} {l.Kind}", l.Output.ToString(), $"{l.Parameters:N0}", $"{l.MultiplyAdds:N0}",
                 Units.Bytes(l.ActivationBytes), $"{l.RfSize}×{l.RfSize}, jump {l.RfJump}, start {l.RfStart:0.##}");
         table.AddEmptyRow();
-        table.AddRow("[bold]total[/]", "", $"[bold]{d.ParameterCount:N0}[/]", $"[bold]{d.MultiplyAdds:N0}[/]",
+        table.AddRow("[bold]total[/]", "", $"[bold]{d.TrainableParameterCount:N0}[/]", $"[bold]{d.MultiplyAdds:N0}[/]",
             Units.Bytes(d.Layers.Sum(l => l.ActivationBytes)), "");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Parameters: {d.ParameterCount:N0} ({Units.Bytes(4L * d.ParameterCount)} as float32); "
+        int buffers = d.ParameterCount - d.TrainableParameterCount;
+        AnsiConsole.MarkupLine($"Parameters: {d.TrainableParameterCount:N0} trainable{(buffers > 0 ? $" + {buffers:N0} running statistics" : "")} "
+                               + $"({Units.Bytes(4L * d.ParameterCount)} as float32); "
                                + $"{d.MultiplyAdds:N0} multiply-adds and {Units.Bytes(d.Layers.Sum(l => l.ActivationBytes))} of activations per sample.");
     }
 }

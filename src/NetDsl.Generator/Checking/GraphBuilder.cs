@@ -69,9 +69,11 @@ internal sealed class GraphBuilder
             if (visiting.Contains(index)) return Cycle(index, stage.Location);
             visiting.Add(index);
 
-            int input = stage.From is { } from ? Reference(from, stage.FromLocation ?? stage.Location)
-                : index == 0 ? c.Input : Resolve(index - 1);
             var layers = Enumerable.Range(stage.FirstLayer, stage.LayerCount).Select(i => c.Body.Layers[i]).ToList();
+            // A stage that opens with Concat or Add reads only the stages it names, not the one before it.
+            bool joinsFirst = layers.Count > 0 && layers[0].Kind is LayerKind.Concat or LayerKind.Add;
+            int input = stage.From is { } from ? Reference(from, stage.FromLocation ?? stage.Location)
+                : index == 0 || joinsFirst ? c.Input : Resolve(index - 1);
             foreach (var layer in layers)
                 foreach (var name in layer.Inputs)
                     Reference(name, layer.Location);
