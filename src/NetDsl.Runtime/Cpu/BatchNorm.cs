@@ -13,6 +13,7 @@ namespace NetDsl.Runtime.Cpu;
 //   backward  BackwardPartial (also dgamma, dbeta) | barrier | BackwardInput
 // Worker w's partials live at reductions[w*stride + offset ..], channel-major:
 //   statistics (C, 3): count, mean, M2 = Σ(x − mean)² of that worker's values, merged with Chan's formula
+//                      (a float count is exact up to 2^24 values per worker and channel)
 //   backward   (C, 2): Σ dy, Σ dy·x̂
 // Every worker merges all partials in worker order, so all get bit-identical results. Splitting the batch
 // differently changes only rounding; but partial means are stored in T, so in float a mean far larger than the
@@ -86,7 +87,7 @@ public static class BatchNorm
         return (long)total;
     }
 
-    /// <summary>y = gamma·(x − mean)/√(variance + ε) + beta with the batch's statistics.</summary>
+    /// <summary>y = gamma·(x − mean)/√(variance + ε) + beta with the batch's statistics. y may alias x.</summary>
     public static void NormalizeTraining<T>(Span<T> y, ReadOnlySpan<T> x, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance,
         ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, double epsilon, int n, int channels, int spatial) where T : unmanaged, IFloatingPointIeee754<T> =>
         Normalize(y, x, mean, variance, gamma, beta, epsilon, n, channels, spatial, nameof(mean), nameof(variance));
@@ -113,7 +114,7 @@ public static class BatchNorm
         }
     }
 
-    /// <summary>y = gamma·(x − runningMean)/√(runningVariance + ε) + beta: evaluation mode, no batch statistics.</summary>
+    /// <summary>y = gamma·(x − runningMean)/√(runningVariance + ε) + beta: evaluation mode, no batch statistics. y may alias x.</summary>
     public static void Inference<T>(Span<T> y, ReadOnlySpan<T> x, ReadOnlySpan<T> runningMean, ReadOnlySpan<T> runningVariance,
         ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, double epsilon, int n, int channels, int spatial) where T : unmanaged, IFloatingPointIeee754<T> =>
         Normalize(y, x, runningMean, runningVariance, gamma, beta, epsilon, n, channels, spatial, nameof(runningMean), nameof(runningVariance));
@@ -149,7 +150,8 @@ public static class BatchNorm
 
     /// <summary>
     /// dx = gamma·invstd·(dy − Σdy/M − x̂·Σ(dy·x̂)/M), the sums taken over every worker's partials in worker order and
-    /// M = <paramref name="count"/> (MergeStatistics' result). dx is overwritten. Shapes: dx, dy, x (n, C, spatial).
+    /// M = <paramref name="count"/> (MergeStatistics' result). dx is overwritten and must not alias dy.
+    /// Shapes: dx, dy, x (n, C, spatial).
     /// </summary>
     public static void BackwardInput<T>(Span<T> dx, ReadOnlySpan<T> dy, ReadOnlySpan<T> x, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance,
         ReadOnlySpan<T> gamma, ReadOnlySpan<T> reductions, int stride, int offset, int workers, long count, double epsilon, int n, int channels, int spatial)

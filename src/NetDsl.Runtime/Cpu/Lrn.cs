@@ -13,6 +13,7 @@ namespace NetDsl.Runtime.Cpu;
 // Both directions work on blocks of Vector<T>.Count positions at a time (one vector per channel); a plane shorter
 // than a vector goes position by position through the same code on broadcast scalars. Backward sweeps the channels
 // of one block keeping dy·y/d and d^(−beta) of the channels still in reach in small rings, so each is computed once.
+// d^(−beta) dominates the cost; the usual beta = 0.75 gets it from two square roots instead of exp and log.
 // Neither direction may run in place: every output reads its neighbours' inputs.
 public static class Lrn
 {
@@ -56,6 +57,22 @@ public static class Lrn
         public readonly int Channels = channels, Spatial = spatial, Before = size / 2, After = (size - 1) / 2;
         public readonly T K = T.CreateTruncating(k), Scale = T.CreateTruncating(alpha / size), Exponent = T.CreateTruncating(-beta);
         public readonly T Coefficient = T.CreateTruncating(2 * alpha * beta / size);
+        readonly bool _threeQuarters = beta == 0.75;
+
+        /// <summary>
+        /// d^(−beta), lane-wise (d > 0). beta = 0.75 (AlexNet, GoogLeNet, PyTorch's default) takes two square roots,
+        /// 1/(√d·√√d): four correctly rounded operations, several times faster than exp(−beta·log d).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Power(Vector<T> d)
+        {
+            if (_threeQuarters)
+            {
+                var root = Vector.SquareRoot(d);
+                return Vector<T>.One / (root * Vector.SquareRoot(root));
+            }
+            return Pow(d, Exponent);
+        }
     }
 
     /// <summary>d_c at the block whose channel-0 element is <paramref name="column"/>: k + alpha/size · Σ x² over W(c).</summary>
@@ -73,17 +90,21 @@ public static class Lrn
     }
 
     /// <summary>v^e = exp(e·log v), lane-wise (v > 0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector<T> Pow<T>(Vector<T> v, T e) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
             return Vector.Exp(Vector.Log(v.As<T, float>()) * float.CreateTruncating(e)).As<float, T>();
         if (typeof(T) == typeof(double))
             return Vector.Exp(Vector.Log(v.As<T, double>()) * double.CreateTruncating(e)).As<double, T>();
-        Span<T> lanes = stackalloc T[Vector<T>.Count];
-        v.CopyTo(lanes);
-        foreach (ref T lane in lanes) lane = T.Pow(lane, e);
-        return new Vector<T>(lanes);
+        return LaneByLane(v, e);
+
+        static Vector<T> LaneByLane(Vector<T> v, T e)
+        {
+            Span<T> lanes = stackalloc T[Vector<T>.Count];
+            v.CopyTo(lanes);
+            foreach (ref T lane in lanes) lane = T.Pow(lane, e);
+            return new Vector<T>(lanes);
+        }
     }
 
     readonly ref struct ForwardBlock<T>(Span<T> y, ReadOnlySpan<T> x, int c, in Parameters<T> p) : IBlock<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -98,7 +119,7 @@ public static class Lrn
             ref T column = ref Unsafe.Add(ref _x, position);
             int at = _c * _p.Spatial + position;
             var d = Denominator<T, TLanes>(ref column, _c, _p);
-            TLanes.Store(TLanes.Load(ref Unsafe.Add(ref _x, at)) * Pow(d, _p.Exponent), ref Unsafe.Add(ref _y, at));
+            TLanes.Store(TLanes.Load(ref Unsafe.Add(ref _x, at)) * _p.Power(d), ref Unsafe.Add(ref _y, at));
         }
     }
 
@@ -129,7 +150,7 @@ public static class Lrn
                 for (; next <= last; next++)
                 {
                     var d = Denominator<T, TLanes>(ref x, next, _p);
-                    _powers[next & _mask] = Pow(d, _p.Exponent);
+                    _powers[next & _mask] = _p.Power(d);
                     _ratios[next & _mask] = TLanes.Load(ref Unsafe.Add(ref dy, next * spatial)) * TLanes.Load(ref Unsafe.Add(ref y, next * spatial)) / d;
                 }
                 var sum = Vector<T>.Zero;
@@ -163,7 +184,7 @@ public static class Lrn
         static abstract void Store(Vector<T> value, ref T at);
     }
 
-    /// <summary>Vector<T>.Count consecutive positions.</summary>
+    /// <summary>A whole vector of consecutive positions.</summary>
     struct Wide<T> : ILanes<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public static Vector<T> Load(ref T at) => Vector.LoadUnsafe(ref at);
