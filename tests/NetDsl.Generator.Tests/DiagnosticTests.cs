@@ -68,6 +68,8 @@ public class DiagnosticTests
     [InlineData("AvgPool(2, Stride = -3)", "C: AvgPool stride is -3, but must be at least 1")]
     [InlineData("Dense(-3)", "C: Dense units is -3, but must be at least 1")]
     [InlineData("Dropout(1.0)", "C: Dropout probability is 1, but must be at least 0 and below 1")]
+    [InlineData("Conv(6, Kernel = 4, Padding = Pad.Same)", "C: Conv 'same' padding is kernel 4, stride 1, but must be used with an odd kernel and stride 1")]
+    [InlineData("MaxPool(3, Padding = 2)", "C: MaxPool padding is 2, but must be at most half the kernel (1)")]
     [InlineData("Dropout(-0.1)", "C: Dropout probability is -0.1, but must be at least 0 and below 1")]
     public void NDSL0005_invalid_argument(string layer, string message) => AssertReported(
         Net($"[{layer}] public partial Stage C {{ get; }}\n[Dense(10)] public partial Stage L {{ get; }}"), "NDSL0005", layer, message);

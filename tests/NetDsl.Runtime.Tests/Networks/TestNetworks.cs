@@ -20,3 +20,30 @@ public partial class PoolFirst
     [Conv(2, Kernel = 1)]           public partial Stage Mix { get; }
     [Dense(4)]                      public partial Stage Logits { get; }
 }
+
+/// <summary>A residual block with BatchNorm and a projection shortcut that appears only when the shape changes.</summary>
+[Block("width")]
+public partial class TestResidual
+{
+    [Conv("width", Kernel = 3, Padding = 1, Strided = true, Bias = false), BatchNorm, Relu, Conv("width", Kernel = 3, Padding = 1)]
+    public partial Stage Body { get; }
+    [From(Stage.Input), Conv("width", Kernel = 1, Strided = true), Projection] public partial Stage Shortcut { get; }
+    [Add(nameof(Body), nameof(Shortcut)), Relu] public partial Stage Out { get; }
+}
+
+/// <summary>
+/// A graph: 'same' padding, LRN, blocks (identity and projection shortcuts), two branches reading one tensor,
+/// padded ceil-mode max pooling, concatenation, global average and max pooling read from one tensor, dropout.
+/// </summary>
+[Network(Input = new[] { 2, 8, 8 })]
+public partial class GraphNet
+{
+    [Conv(4, Kernel = 3, Padding = Pad.Same), Lrn(3), Tanh]                       public partial Stage Stem { get; }
+    [Use<TestResidual>(4), Use<TestResidual>(6, Stride = 2)]                       public partial Stage Res { get; }
+    [From(nameof(Res)), MaxPool(3, Stride = 2, Padding = 1, CeilMode = true)]      public partial Stage A { get; }
+    [From(nameof(Res)), AvgPool(2, Stride = 1)]                                    public partial Stage B { get; }
+    [Concat(nameof(A), nameof(B)), Dropout(0.2)]                                   public partial Stage Joined { get; }
+    [From(nameof(Joined)), GlobalAvgPool]                                          public partial Stage Mean { get; }
+    [From(nameof(Joined)), GlobalMaxPool]                                          public partial Stage Max { get; }
+    [Concat(nameof(Mean), nameof(Max)), Dense(5)]                                  public partial Stage Logits { get; }
+}

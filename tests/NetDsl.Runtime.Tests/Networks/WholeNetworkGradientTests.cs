@@ -8,12 +8,13 @@ namespace NetDsl.Runtime.Tests.Networks;
 /// </summary>
 public class WholeNetworkGradientTests
 {
-    public static TheoryData<string> Networks => new() { nameof(EveryLayer), nameof(PoolFirst), nameof(LeNet5) };
+    public static TheoryData<string> Networks => new() { nameof(EveryLayer), nameof(PoolFirst), nameof(GraphNet), nameof(LeNet5) };
 
     private static ICpuNetwork Create(string name) => name switch
     {
         nameof(EveryLayer) => new EveryLayer(),
         nameof(PoolFirst) => new PoolFirst(),
+        nameof(GraphNet) => new GraphNet(),
         _ => new LeNet5(),
     };
 
@@ -22,7 +23,8 @@ public class WholeNetworkGradientTests
     public void Backward_matches_central_differences_in_double(string name)
     {
         var net = Create(name);
-        var batch = NetworkHarness<double>.Random(net, batch: 3, seed: 7);
+        // Three samples on two workers: BatchNorm's statistics and sums cross the worker boundary.
+        var batch = NetworkHarness<double>.Random(net, batch: 3, seed: 7, workers: 2);
         var analytic = batch.Gradients();
 
         // LeNet-5 has 61,706 parameters: check a deterministic sample of them; the small nets are checked in full.
