@@ -20,7 +20,7 @@ public class SnapshotTests
 
         Assert.Empty(result.Errors);
         var sources = result.Sources.ToList();
-        Assert.Equal(2, sources.Count);
+        Assert.Equal(3, sources.Count);   // layout, CPU program, GPU program
         foreach (var file in sources)
             Snapshot.Match(file.SourceText.ToString(), file.HintName.Replace(".g.cs", ""), "cs");
         Snapshot.Match(GeneratorHarness.Describe(result.Generator, source), name + ".diagnostics");

@@ -25,6 +25,7 @@ internal static class Emitter
         }
         context.AddSource(hint + ".Layout.g.cs", LayoutEmitter.Emit(plan));
         context.AddSource(hint + ".Cpu.g.cs", CpuEmitter.Emit(plan));
+        context.AddSource(hint + ".Cuda.g.cs", CudaEmitter.Emit(plan));
     }
 
     /// <summary>Reports diagnostics against the compilation's syntax trees.</summary>

@@ -1,0 +1,217 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Generator.Model;
+
+namespace NetDsl.Generator.Emitting;
+
+/// <summary>
+/// Emits <c>Name.Cuda.g.cs</c>: the network as CUDA C, one kernel per layer direction with every size a template
+/// constant (the device functions live in netdsl_kernels.cuh, named as the CPU kernels), plus the launch plan. Buffers
+/// and offsets are the CPU workspace's, so the two paths can be compared element for element.
+/// </summary>
+internal static class CudaEmitter
+{
+    public static string Emit(NetworkPlan plan)
+    {
+        var ids = Names.Identifiers(plan);
+        var cuda = new Cuda(plan, ids);
+        foreach (var l in plan.Layers) cuda.Forward(l);
+        cuda.Loss();
+        foreach (var l in plan.Layers.Reverse().Where(l => l.NeedsGradient)) cuda.Backward(l);
+
+        var w = CodeWriter.ForClass(plan.Spec.Namespace, plan.Spec.ClassName);
+        w.Line("/// <summary>The GPU program: CUDA C source and the kernels of one forward and one backward pass, in order.</summary>");
+        w.Line(CodeWriter.GeneratedCode);
+        w.Line("public static global::NetDsl.Runtime.CudaProgram CudaProgram { get; } = new(CudaSource,");
+        w.Line("    new global::NetDsl.Runtime.CudaLaunch[]");
+        w.Line("    {");
+        foreach (var k in cuda.ForwardLaunches) w.Line($"        new({CodeWriter.Literal(k.Name)}, {k.PerSample}, {k.Fixed}),");
+        w.Line("    },");
+        w.Line("    new global::NetDsl.Runtime.CudaLaunch[]");
+        w.Line("    {");
+        foreach (var k in cuda.BackwardLaunches) w.Line($"        new({CodeWriter.Literal(k.Name)}, {k.PerSample}, {k.Fixed}),");
+        w.Line("    });");
+        w.Line();
+        w.Line("private const string CudaSource = \"\"\"");
+        foreach (var line in cuda.Source) w.Line(line.Length == 0 ? "" : "    " + line);
+        w.Line("    \"\"\";");
+        return w.Close().ToString();
+    }
+
+    private sealed record Launch(string Name, long PerSample, long Fixed);
+
+    /// <summary>Accumulates kernels: a narration line, the extern "C" kernel, and its launch.</summary>
+    private sealed class Cuda(NetworkPlan plan, string[] ids)
+    {
+        public List<string> Source { get; } = Header(plan);
+        public List<Launch> ForwardLaunches { get; } = new();
+        public List<Launch> BackwardLaunches { get; } = new();
+
+        private static List<string> Header(NetworkPlan plan) => new()
+        {
+            $"// {plan.Spec.ClassName}: {plan.Input.Batched} -> {plan.Logits.Out.Batched}, {CodeWriter.N(plan.TrainableCount)} parameters.",
+            "// One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).",
+            "#include \"netdsl_kernels.cuh\"",
+            "#define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)",
+            "#define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)",
+            "#define PARAM(offset) (a.parameters + (offset))",
+            "#define PGRAD(offset) (a.parameterGradients + (offset))",
+            "#define STATS(offset) (a.reductions + (offset))",
+        };
+
+        private void Kernel(List<Launch> launches, string name, string narration, long perSample, long fixedWork, params string[] body)
+        {
+            Source.Add("");
+            Source.Add(narration);
+            Source.Add($"extern \"C\" __global__ void {name}(NetDslArgs a)");
+            Source.Add("{");
+            foreach (var line in body) Source.Add("    " + line);
+            Source.Add("}");
+            launches.Add(new Launch(name, perSample, fixedWork));
+        }
+
+        public void Forward(NodePlan l)
+        {
+            string y = $"SLOT({l.Slot})", x = In(l, 0), name = ids[l.Id] + "_forward", say = Narrate(l);
+            long outSize = l.Out.Size, inSize = l.In.Size;
+            switch (l.Kind)
+            {
+                case LayerKind.Conv:
+                    Kernel(ForwardLaunches, name, say, outSize, 0,
+                        $"netdsl::conv2d_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
+                    break;
+                case LayerKind.MaxPool or LayerKind.AvgPool:
+                    Kernel(ForwardLaunches, name, say, outSize, 0, $"netdsl::pool2d_forward<{Pool(l)}>({y}, {x}, a.n);");
+                    break;
+                case LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool:
+                    Kernel(ForwardLaunches, name, say, outSize, 0,
+                        $"netdsl::global_pool_forward<{l.In.C}, {l.In.Spatial}, {Bool(l.Kind == LayerKind.GlobalMaxPool)}>({y}, {x}, a.n);");
+                    break;
+                case LayerKind.Dense:
+                    Kernel(ForwardLaunches, name, say, outSize, 0,
+                        $"netdsl::dense_forward<{inSize}, {outSize}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
+                    break;
+                case LayerKind.Dropout:
+                    Kernel(ForwardLaunches, name, say, outSize, 0,
+                        $"if (a.training) netdsl::dropout_forward<{outSize}>({y}, SLOT({l.MaskSlot}), {x}, {CodeWriter.Literal(l.Spec.Real)}, a.seed, a.n);",
+                        $"else netdsl::copy({y}, {x}, (long long)a.n * {outSize});");
+                    break;
+                case LayerKind.BatchNorm:
+                    int c = l.Out.C, o = l.ReductionOffset;
+                    Kernel(ForwardLaunches, ids[l.Id] + "_statistics", say + " (batch statistics)", 0, c,
+                        $"if (a.training) netdsl::batchnorm_statistics<{c}, {l.Out.Spatial}>(STATS({o}), {Param(l, "running_mean")}, {Param(l, "running_var")}, {x}, {CodeWriter.Literal(l.Spec.Real2)}f, a.n, a.training);");
+                    Kernel(ForwardLaunches, name, say, outSize, 0,
+                        $"if (a.training) netdsl::batchnorm_normalize<{c}, {l.Out.Spatial}>({y}, {x}, STATS({o}), STATS({o + c}), {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.Literal(l.Spec.Real)}f, a.n);",
+                        $"else netdsl::batchnorm_inference<{c}, {l.Out.Spatial}>({y}, {x}, {Param(l, "running_mean")}, {Param(l, "running_var")}, {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.Literal(l.Spec.Real)}f, a.n);");
+                    break;
+                case LayerKind.Lrn:
+                    Kernel(ForwardLaunches, name, say, outSize, 0,
+                        $"netdsl::lrn_forward<{l.Out.C}, {l.Out.Spatial}, {l.Spec.Size}>({y}, {x}, {Lrn(l)}, a.n);");
+                    break;
+                case LayerKind.Concat:
+                    var parts = new List<string>();
+                    long offset = 0;
+                    for (int i = 0; i < l.Inputs.Count; i++)
+                    {
+                        parts.Add($"netdsl::concat_forward<{outSize}, {l.InShapes[i].Size}, {offset}>({y}, {In(l, i)}, a.n);");
+                        offset += l.InShapes[i].Size;
+                    }
+                    Kernel(ForwardLaunches, name, say, outSize, 0, parts.ToArray());
+                    break;
+                case LayerKind.Add:
+                    Kernel(ForwardLaunches, name, say, outSize, 0, Enumerable.Range(1, l.Inputs.Count - 1)
+                        .Select(i => i == 1 ? $"netdsl::add({y}, {x}, {In(l, 1)}, (long long)a.n * {outSize});" : $"netdsl::accumulate({y}, {In(l, i)}, (long long)a.n * {outSize});")
+                        .ToArray());
+                    break;
+                default:
+                    Kernel(ForwardLaunches, name, say, outSize, 0, $"netdsl::{l.Kind.ToString().ToLowerInvariant()}_forward({y}, {x}, (long long)a.n * {outSize});");
+                    break;
+            }
+        }
+
+        public void Loss()
+        {
+            int classes = plan.Classes;
+            Kernel(ForwardLaunches, "loss_forward", $"// loss head: softmax cross-entropy over {classes} classes", 1, 0,
+                $"netdsl::softmax_cross_entropy_forward<{classes}>(SLOT({plan.ProbabilitySlot}), a.losses, SLOT({plan.Logits.Slot}), a.labels, a.n);");
+            Kernel(BackwardLaunches, "loss_backward", "// loss head: dL/dlogits = (softmax - onehot) / batch size", classes, 0,
+                $"netdsl::softmax_cross_entropy_backward<{classes}>(GRAD({plan.Logits.Slot}), SLOT({plan.ProbabilitySlot}), a.labels, 1.0f / a.batchSize, a.n);");
+        }
+
+        public void Backward(NodePlan l)
+        {
+            var edges = plan.Edges.Where(e => e.Producer == l.Id).ToList();
+            if (edges.Count > 1)
+                Kernel(BackwardLaunches, ids[l.Id] + "_gradient_sum", $"// {l.Name} is read by {edges.Count} layers: its gradient is the sum of theirs", l.Out.Size, 0,
+                    edges.Select((e, i) => i == 0 ? $"netdsl::copy(GRAD({l.Slot}), GRAD({e.Slot}), (long long)a.n * {l.Out.Size});"
+                        : $"netdsl::accumulate(GRAD({l.Slot}), GRAD({e.Slot}), (long long)a.n * {l.Out.Size});").ToArray());
+
+            string name = ids[l.Id] + "_backward", say = Narrate(l), dy = $"GRAD({l.Slot})", x = In(l, 0), y = $"SLOT({l.Slot})";
+            string? dx = Dx(l, 0);
+            long outSize = l.Out.Size, inSize = l.In.Size;
+            switch (l.Kind)
+            {
+                case LayerKind.Conv:
+                    var conv = new List<string>
+                    {
+                        $"netdsl::conv2d_backward_weights<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {x}, a.n);",
+                    };
+                    if (dx is not null) conv.Add($"netdsl::conv2d_backward_input<{Conv(l)}>({dx}, {dy}, {Param(l, "weight")}, a.n);");
+                    Kernel(BackwardLaunches, name, say, dx is null ? 0 : inSize, l.Tensors.Sum(t => (long)t.Length), conv.ToArray());
+                    break;
+                case LayerKind.Dense:
+                    var dense = new List<string> { $"netdsl::dense_backward_weights<{inSize}, {outSize}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {x}, a.n);" };
+                    if (dx is not null) dense.Add($"netdsl::dense_backward_input<{inSize}, {outSize}>({dx}, {dy}, {Param(l, "weight")}, a.n);");
+                    Kernel(BackwardLaunches, name, say, dx is null ? 0 : inSize, l.Tensors.Sum(t => (long)t.Length), dense.ToArray());
+                    break;
+                case LayerKind.BatchNorm:
+                    int c = l.Out.C, o = l.ReductionOffset;
+                    Kernel(BackwardLaunches, ids[l.Id] + "_sums", say + " (batch sums)", 0, c,
+                        $"netdsl::batchnorm_backward_sums<{c}, {l.Out.Spatial}>(STATS({o + 2 * c}), {PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {x}, STATS({o}), {CodeWriter.Literal(l.Spec.Real)}f, a.n);");
+                    if (dx is not null)
+                        Kernel(BackwardLaunches, name, say, outSize, 0,
+                            $"netdsl::batchnorm_backward_input<{c}, {l.Out.Spatial}>({dx}, {dy}, {x}, STATS({o}), STATS({o + 2 * c}), {Param(l, "weight")}, {CodeWriter.Literal(l.Spec.Real)}f, a.n);");
+                    break;
+                case LayerKind.Concat:
+                    var lines = new List<string>();
+                    long offset = 0;
+                    for (int i = 0; i < l.Inputs.Count; i++)
+                    {
+                        if (Dx(l, i) is { } target) lines.Add($"netdsl::concat_backward<{outSize}, {l.InShapes[i].Size}, {offset}>({target}, {dy}, a.n);");
+                        offset += l.InShapes[i].Size;
+                    }
+                    Kernel(BackwardLaunches, name, say, outSize, 0, lines.ToArray());
+                    break;
+                case LayerKind.Add:
+                    Kernel(BackwardLaunches, name, say, outSize, 0, Enumerable.Range(0, l.Inputs.Count).Select(i => Dx(l, i))
+                        .Where(t => t is not null).Select(t => $"netdsl::copy({t}, {dy}, (long long)a.n * {outSize});").ToArray());
+                    break;
+                default:
+                    if (dx is null) return;
+                    Kernel(BackwardLaunches, name, say, inSize, 0, l.Kind switch
+                    {
+                        LayerKind.MaxPool or LayerKind.AvgPool => $"netdsl::pool2d_backward<{Pool(l)}>({dx}, {dy}, {x}, a.n);",
+                        LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool =>
+                            $"netdsl::global_pool_backward<{l.In.C}, {l.In.Spatial}, {Bool(l.Kind == LayerKind.GlobalMaxPool)}>({dx}, {dy}, {x}, a.n);",
+                        LayerKind.Dropout => $"netdsl::multiply({dx}, {dy}, SLOT({l.MaskSlot}), (long long)a.n * {outSize});",
+                        LayerKind.Lrn => $"netdsl::lrn_backward<{l.Out.C}, {l.Out.Spatial}, {l.Spec.Size}>({dx}, {dy}, {x}, {y}, {Lrn(l)}, a.n);",
+                        _ => $"netdsl::{l.Kind.ToString().ToLowerInvariant()}_backward({dx}, {dy}, {y}, (long long)a.n * {outSize});",
+                    });
+                    break;
+            }
+        }
+
+        /// <summary>Where layer l writes its input i's gradient (own slot or a private edge slot), or null when none is needed.</summary>
+        private string? Dx(NodePlan l, int input) =>
+            plan.Edges.FirstOrDefault(e => e.Consumer == l.Id && e.InputIndex == input) is { } edge ? $"GRAD({edge.Slot})" : null;
+
+        private string In(NodePlan l, int i) => $"SLOT({plan.Nodes[l.Inputs[i]].Slot})";
+        private static string Param(NodePlan l, string role) => l.Tensor(role) is { } t ? $"PARAM({t.Offset})" : "nullptr";
+        private static string PGrad(NodePlan l, string role) => l.Tensor(role) is { } t ? $"PGRAD({t.Offset})" : "nullptr";
+        private static string Bool(bool value) => value ? "true" : "false";
+        private static string Conv(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W);
+        private static string Pool(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W) + ", " + Bool(l.Kind == LayerKind.MaxPool);
+        private static string Lrn(NodePlan l) => $"{CodeWriter.Literal(l.Spec.Real2)}f, {CodeWriter.Literal(l.Spec.Real3)}f, {CodeWriter.Literal(l.Spec.Real4)}f";
+        private static string Narrate(NodePlan l) => $"// {l.Name} {l.Kind}: {l.In.Batched} -> {l.Out.Batched}";
+    }
+}

@@ -1,0 +1,415 @@
+// NetDsl's CUDA layer library: one device function per layer direction, the same names and semantics as the CPU
+// kernels (src/NetDsl.Runtime/Cpu). Sizes are template arguments, so every generated kernel has them as constants.
+// Every function is a grid-stride loop over independent outputs: any grid is correct, there are no atomics, and
+// results do not depend on the launch shape. This is the reference CUDA path; fused and tensor-core kernels are
+// validated against it.
+//
+// Shapes: x, y (n, C, H, W) NCHW; conv weights (Cout, Cin, K, K); dense weights (Out, In); per-sample slots as on the CPU.
+#pragma once
+#include "netdsl_abi.cuh"
+
+namespace netdsl {
+
+#define NETDSL_FOR(i, total) \
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (long long)(total); i += (long long)gridDim.x * blockDim.x)
+
+// ---- convolution: y (n, Co, Ho, Wo) = conv(x (n, Ci, H, W), w) + b --------------------------------------------------
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias>
+__device__ void conv2d_forward(float* y, const float* x, const float* w, const float* b, int n)
+{
+    NETDSL_FOR(i, (long long)n * Co * Ho * Wo)
+    {
+        int ow = (int)(i % Wo), oh = (int)(i / Wo % Ho), co = (int)(i / ((long long)Wo * Ho) % Co);
+        long long s = i / ((long long)Wo * Ho * Co);
+        float sum = Bias ? b[co] : 0.0f;
+        for (int ci = 0; ci < Ci; ci++)
+            for (int kh = 0; kh < K; kh++)
+            {
+                int ih = oh * S - P + kh;
+                if (ih < 0 || ih >= H) continue;
+                for (int kw = 0; kw < K; kw++)
+                {
+                    int iw = ow * S - P + kw;
+                    if (iw < 0 || iw >= W) continue;
+                    sum += x[((s * Ci + ci) * H + ih) * W + iw] * w[((co * Ci + ci) * K + kh) * K + kw];
+                }
+            }
+        y[i] = sum;
+    }
+}
+
+// dx (n, Ci, H, W): every output position whose window covers (ih, iw).
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo>
+__device__ void conv2d_backward_input(float* dx, const float* dy, const float* w, int n)
+{
+    NETDSL_FOR(i, (long long)n * Ci * H * W)
+    {
+        int iw = (int)(i % W), ih = (int)(i / W % H), ci = (int)(i / ((long long)W * H) % Ci);
+        long long s = i / ((long long)W * H * Ci);
+        float sum = 0.0f;
+        for (int kh = 0; kh < K; kh++)
+        {
+            int t = ih + P - kh;
+            if (t < 0 || t % S != 0 || t / S >= Ho) continue;
+            for (int kw = 0; kw < K; kw++)
+            {
+                int u = iw + P - kw;
+                if (u < 0 || u % S != 0 || u / S >= Wo) continue;
+                for (int co = 0; co < Co; co++)
+                    sum += dy[((s * Co + co) * Ho + t / S) * Wo + u / S] * w[((co * Ci + ci) * K + kh) * K + kw];
+            }
+        }
+        dx[i] = sum;
+    }
+}
+
+// dw (Co, Ci, K, K) += Σ over samples and positions; db (Co) += Σ dy.
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias>
+__device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, const float* x, int n)
+{
+    NETDSL_FOR(i, (long long)Co * Ci * K * K + (Bias ? Co : 0))
+    {
+        if (i >= (long long)Co * Ci * K * K)
+        {
+            int co = (int)(i - (long long)Co * Ci * K * K);
+            float sum = 0.0f;
+            for (int s = 0; s < n; s++)
+                for (int p = 0; p < Ho * Wo; p++) sum += dy[((long long)s * Co + co) * Ho * Wo + p];
+            db[co] += sum;
+            continue;
+        }
+        int kw = (int)(i % K), kh = (int)(i / K % K), ci = (int)(i / (K * K) % Ci), co = (int)(i / ((long long)K * K * Ci));
+        float sum = 0.0f;
+        for (int s = 0; s < n; s++)
+            for (int oh = 0; oh < Ho; oh++)
+            {
+                int ih = oh * S - P + kh;
+                if (ih < 0 || ih >= H) continue;
+                for (int ow = 0; ow < Wo; ow++)
+                {
+                    int iw = ow * S - P + kw;
+                    if (iw < 0 || iw >= W) continue;
+                    sum += dy[(((long long)s * Co + co) * Ho + oh) * Wo + ow] * x[(((long long)s * Ci + ci) * H + ih) * W + iw];
+                }
+            }
+        dw[i] += sum;
+    }
+}
+
+// ---- dense: y (n, Out) = x (n, In) · wᵀ + b -------------------------------------------------------------------------
+template <int In, int Out>
+__device__ void dense_forward(float* y, const float* x, const float* w, const float* b, int n)
+{
+    NETDSL_FOR(i, (long long)n * Out)
+    {
+        int o = (int)(i % Out);
+        long long s = i / Out;
+        float sum = b[o];
+        for (int k = 0; k < In; k++) sum += x[s * In + k] * w[(long long)o * In + k];
+        y[i] = sum;
+    }
+}
+
+template <int In, int Out>
+__device__ void dense_backward_input(float* dx, const float* dy, const float* w, int n)
+{
+    NETDSL_FOR(i, (long long)n * In)
+    {
+        int k = (int)(i % In);
+        long long s = i / In;
+        float sum = 0.0f;
+        for (int o = 0; o < Out; o++) sum += dy[s * Out + o] * w[(long long)o * In + k];
+        dx[i] = sum;
+    }
+}
+
+template <int In, int Out>
+__device__ void dense_backward_weights(float* dw, float* db, const float* dy, const float* x, int n)
+{
+    NETDSL_FOR(i, (long long)Out * In + Out)
+    {
+        float sum = 0.0f;
+        if (i >= (long long)Out * In)
+        {
+            int o = (int)(i - (long long)Out * In);
+            for (int s = 0; s < n; s++) sum += dy[(long long)s * Out + o];
+            db[o] += sum;
+            continue;
+        }
+        int o = (int)(i / In), k = (int)(i % In);
+        for (int s = 0; s < n; s++) sum += dy[(long long)s * Out + o] * x[(long long)s * In + k];
+        dw[i] += sum;
+    }
+}
+
+// ---- pooling (floor or ceil mode, padding; average counts padding as PyTorch's count_include_pad) -------------------
+template <int C, int H, int W, int K, int S, int P, int Ho, int Wo, bool Max>
+__device__ void pool2d_forward(float* y, const float* x, int n)
+{
+    NETDSL_FOR(i, (long long)n * C * Ho * Wo)
+    {
+        int ow = (int)(i % Wo), oh = (int)(i / Wo % Ho);
+        long long plane = i / ((long long)Wo * Ho);
+        int h0 = oh * S - P, w0 = ow * S - P;
+        int h1 = min(h0 + K, H + P), w1 = min(w0 + K, W + P);
+        float divisor = (float)((h1 - h0) * (w1 - w0));
+        float acc = Max ? -INFINITY : 0.0f;
+        for (int h = max(h0, 0); h < min(h1, H); h++)
+            for (int w = max(w0, 0); w < min(w1, W); w++)
+            {
+                float v = x[(plane * H + h) * W + w];
+                if (Max) { if (v > acc || v != v) acc = v; } else acc += v;
+            }
+        y[i] = Max ? acc : acc / divisor;
+    }
+}
+
+// dx: every window covering (h, w); max pooling routes to the first maximum of each window, as the CPU does.
+template <int C, int H, int W, int K, int S, int P, int Ho, int Wo, bool Max>
+__device__ void pool2d_backward(float* dx, const float* dy, const float* x, int n)
+{
+    NETDSL_FOR(i, (long long)n * C * H * W)
+    {
+        int w = (int)(i % W), h = (int)(i / W % H);
+        long long plane = i / ((long long)W * H);
+        float sum = 0.0f;
+        for (int oh = max(0, (h + P - K + S) / S); oh < Ho && oh * S - P <= h; oh++)
+            for (int ow = max(0, (w + P - K + S) / S); ow < Wo && ow * S - P <= w; ow++)
+            {
+                int h0 = oh * S - P, w0 = ow * S - P;
+                if (h >= h0 + K || w >= w0 + K) continue;
+                float g = dy[(plane * Ho + oh) * Wo + ow];
+                if (Max)
+                {
+                    int best = -1;
+                    float top = -INFINITY;
+                    for (int a = max(h0, 0); a < min(h0 + K, H); a++)
+                        for (int b = max(w0, 0); b < min(w0 + K, W); b++)
+                        {
+                            float v = x[(plane * H + a) * W + b];
+                            if (best < 0 || v > top || v != v) { if (!(top != top)) { top = v; best = a * W + b; } }
+                        }
+                    if (best == h * W + w) sum += g;
+                }
+                else
+                {
+                    int h1 = min(h0 + K, H + P), w1 = min(w0 + K, W + P);
+                    sum += g / (float)((h1 - h0) * (w1 - w0));
+                }
+            }
+        dx[i] = sum;
+    }
+}
+
+template <int C, int Spatial, bool Max>
+__device__ void global_pool_forward(float* y, const float* x, int n)
+{
+    NETDSL_FOR(i, (long long)n * C)
+    {
+        float acc = Max ? -INFINITY : 0.0f;
+        for (int p = 0; p < Spatial; p++)
+        {
+            float v = x[i * Spatial + p];
+            if (Max) { if (v > acc) acc = v; } else acc += v;
+        }
+        y[i] = Max ? acc : acc / Spatial;
+    }
+}
+
+template <int C, int Spatial, bool Max>
+__device__ void global_pool_backward(float* dx, const float* dy, const float* x, int n)
+{
+    NETDSL_FOR(i, (long long)n * C * Spatial)
+    {
+        long long plane = i / Spatial;
+        if (!Max) { dx[i] = dy[plane] / Spatial; continue; }
+        int first = 0;
+        for (int p = 1; p < Spatial; p++) if (x[plane * Spatial + p] > x[plane * Spatial + first]) first = p;
+        dx[i] = (i % Spatial == first) ? dy[plane] : 0.0f;
+    }
+}
+
+// ---- activations (backward from the output y, as on the CPU) --------------------------------------------------------
+__device__ inline void relu_forward(float* y, const float* x, long long total) { NETDSL_FOR(i, total) y[i] = x[i] > 0.0f ? x[i] : 0.0f; }
+__device__ inline void relu_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_FOR(i, total) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f; }
+__device__ inline void tanh_forward(float* y, const float* x, long long total) { NETDSL_FOR(i, total) y[i] = tanhf(x[i]); }
+__device__ inline void tanh_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_FOR(i, total) dx[i] = dy[i] * (1.0f - y[i] * y[i]); }
+__device__ inline void sigmoid_forward(float* y, const float* x, long long total) { NETDSL_FOR(i, total) y[i] = 1.0f / (1.0f + expf(-x[i])); }
+__device__ inline void sigmoid_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_FOR(i, total) dx[i] = dy[i] * y[i] * (1.0f - y[i]); }
+
+// ---- dropout: the same counter-based SplitMix64 stream per sample as the CPU, so masks are identical ----------------
+__device__ inline unsigned long long splitmix64_mix(unsigned long long z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+template <int PerSample>
+__device__ void dropout_forward(float* y, float* mask, const float* x, double p, unsigned long long seed, int n)
+{
+    const unsigned long long golden = 0x9E3779B97F4A7C15ULL;
+    unsigned long long threshold = (unsigned long long)(p * 9007199254740992.0);   // p · 2^53
+    float keep = p < 1 ? (float)(1.0 / (1.0 - p)) : 0.0f;
+    NETDSL_FOR(i, (long long)n * PerSample)
+    {
+        unsigned long long s = (unsigned long long)(i / PerSample), e = (unsigned long long)(i % PerSample);
+        unsigned long long state = splitmix64_mix(splitmix64_mix(splitmix64_mix(seed + golden) ^ s));   // Hash(seed, s, 0)
+        float m = (splitmix64_mix(state + (e + 1) * golden) >> 11) >= threshold ? keep : 0.0f;
+        mask[i] = m;
+        y[i] = x[i] * m;
+    }
+}
+
+__device__ inline void multiply(float* y, const float* a, const float* b, long long total) { NETDSL_FOR(i, total) y[i] = a[i] * b[i]; }
+__device__ inline void copy(float* y, const float* x, long long total) { NETDSL_FOR(i, total) y[i] = x[i]; }
+__device__ inline void add(float* y, const float* a, const float* b, long long total) { NETDSL_FOR(i, total) y[i] = a[i] + b[i]; }
+__device__ inline void accumulate(float* y, const float* x, long long total) { NETDSL_FOR(i, total) y[i] += x[i]; }
+
+// ---- concatenation along channels: x (n, XPer) into y (n, YPer) at Offset --------------------------------------------
+template <int YPer, int XPer, int Offset>
+__device__ void concat_forward(float* y, const float* x, int n) { NETDSL_FOR(i, (long long)n * XPer) y[i / XPer * YPer + Offset + i % XPer] = x[i]; }
+template <int YPer, int XPer, int Offset>
+__device__ void concat_backward(float* dx, const float* dy, int n) { NETDSL_FOR(i, (long long)n * XPer) dx[i] = dy[i / XPer * YPer + Offset + i % XPer]; }
+
+// ---- local response normalization across channels (PyTorch's definition) --------------------------------------------
+template <int C, int Spatial, int Size>
+__device__ float lrn_scale(const float* x, long long sample, int c, int p, float alpha, float k)
+{
+    float sum = 0.0f;
+    for (int d = c - Size / 2; d <= c + (Size - 1) / 2; d++)
+        if (d >= 0 && d < C) { float v = x[(sample * C + d) * Spatial + p]; sum += v * v; }
+    return k + alpha / Size * sum;
+}
+
+template <int C, int Spatial, int Size>
+__device__ void lrn_forward(float* y, const float* x, float alpha, float beta, float k, int n)
+{
+    NETDSL_FOR(i, (long long)n * C * Spatial)
+    {
+        int p = (int)(i % Spatial), c = (int)(i / Spatial % C);
+        long long s = i / ((long long)Spatial * C);
+        y[i] = x[i] * powf(lrn_scale<C, Spatial, Size>(x, s, c, p, alpha, k), -beta);
+    }
+}
+
+// dx_c = dy_c · s_c^−β − (2αβ/Size) · x_c · Σ_{d: c ∈ window(d)} dy_d · y_d / s_d
+template <int C, int Spatial, int Size>
+__device__ void lrn_backward(float* dx, const float* dy, const float* x, const float* y, float alpha, float beta, float k, int n)
+{
+    NETDSL_FOR(i, (long long)n * C * Spatial)
+    {
+        int p = (int)(i % Spatial), c = (int)(i / Spatial % C);
+        long long s = i / ((long long)Spatial * C);
+        float cross = 0.0f;
+        for (int d = c - (Size - 1) / 2; d <= c + Size / 2; d++)
+            if (d >= 0 && d < C)
+            {
+                long long j = (s * C + d) * Spatial + p;
+                cross += dy[j] * y[j] / lrn_scale<C, Spatial, Size>(x, s, d, p, alpha, k);
+            }
+        dx[i] = dy[i] * powf(lrn_scale<C, Spatial, Size>(x, s, c, p, alpha, k), -beta) - 2.0f * alpha * beta / Size * x[i] * cross;
+    }
+}
+
+// ---- batch normalization over (n, Spatial) per channel; stats = [mean (C) | variance (C) | Σdy (C) | Σdy·x̂ (C)] -------
+template <int C, int Spatial>
+__device__ void batchnorm_statistics(float* stats, float* runningMean, float* runningVar, const float* x, float momentum, int n, int training)
+{
+    NETDSL_FOR(c, C)
+    {
+        double sum = 0, squares = 0;
+        long long count = (long long)n * Spatial;
+        for (int s = 0; s < n; s++)
+            for (int p = 0; p < Spatial; p++) { double v = x[((long long)s * C + c) * Spatial + p]; sum += v; }
+        double mean = sum / count;
+        for (int s = 0; s < n; s++)
+            for (int p = 0; p < Spatial; p++) { double v = x[((long long)s * C + c) * Spatial + p] - mean; squares += v * v; }
+        double variance = squares / count;
+        stats[c] = (float)mean;
+        stats[C + c] = (float)variance;
+        if (training)
+        {
+            runningMean[c] = (1 - momentum) * runningMean[c] + momentum * (float)mean;
+            runningVar[c] = (1 - momentum) * runningVar[c] + momentum * (float)(variance * count / (count - 1));
+        }
+    }
+}
+
+template <int C, int Spatial>
+__device__ void batchnorm_normalize(float* y, const float* x, const float* mean, const float* variance, const float* gamma, const float* beta, float epsilon, int n)
+{
+    NETDSL_FOR(i, (long long)n * C * Spatial)
+    {
+        int c = (int)(i / Spatial % C);
+        y[i] = (x[i] - mean[c]) * rsqrtf(variance[c] + epsilon) * gamma[c] + beta[c];
+    }
+}
+
+template <int C, int Spatial>
+__device__ void batchnorm_backward_sums(float* sums, float* dgamma, float* dbeta, const float* dy, const float* x, const float* stats, float epsilon, int n)
+{
+    NETDSL_FOR(c, C)
+    {
+        float mean = stats[c], inv = rsqrtf(stats[C + c] + epsilon);
+        double sumDy = 0, sumDyXhat = 0;
+        for (int s = 0; s < n; s++)
+            for (int p = 0; p < Spatial; p++)
+            {
+                long long j = ((long long)s * C + c) * Spatial + p;
+                sumDy += dy[j];
+                sumDyXhat += dy[j] * (x[j] - mean) * inv;
+            }
+        sums[c] = (float)sumDy;
+        sums[C + c] = (float)sumDyXhat;
+        dgamma[c] += (float)sumDyXhat;
+        dbeta[c] += (float)sumDy;
+    }
+}
+
+template <int C, int Spatial>
+__device__ void batchnorm_backward_input(float* dx, const float* dy, const float* x, const float* stats, const float* sums, const float* gamma, float epsilon, int n)
+{
+    NETDSL_FOR(i, (long long)n * C * Spatial)
+    {
+        int c = (int)(i / Spatial % C);
+        float inv = rsqrtf(stats[C + c] + epsilon), m = (float)((long long)n * Spatial);
+        float xhat = (x[i] - stats[c]) * inv;
+        dx[i] = gamma[c] * inv / m * (m * dy[i] - sums[c] - xhat * sums[C + c]);
+    }
+}
+
+template <int C, int Spatial>
+__device__ void batchnorm_inference(float* y, const float* x, const float* runningMean, const float* runningVar, const float* gamma, const float* beta, float epsilon, int n)
+{
+    batchnorm_normalize<C, Spatial>(y, x, runningMean, runningVar, gamma, beta, epsilon, n);
+}
+
+// ---- softmax cross-entropy: probabilities and per-sample loss; dlogits = (p − onehot) · scale -----------------------
+template <int Classes>
+__device__ void softmax_cross_entropy_forward(float* probs, float* losses, const float* logits, const int* labels, int n)
+{
+    NETDSL_FOR(s, n)
+    {
+        const float* z = logits + s * Classes;
+        float top = z[0];
+        for (int c = 1; c < Classes; c++) top = fmaxf(top, z[c]);
+        float sum = 0.0f;
+        for (int c = 0; c < Classes; c++) sum += expf(z[c] - top);
+        for (int c = 0; c < Classes; c++) probs[s * Classes + c] = expf(z[c] - top) / sum;
+        losses[s] = logf(sum) + top - z[labels[s]];
+    }
+}
+
+template <int Classes>
+__device__ void softmax_cross_entropy_backward(float* dlogits, const float* probs, const int* labels, float scale, int n)
+{
+    NETDSL_FOR(i, (long long)n * Classes)
+    {
+        long long s = i / Classes;
+        dlogits[i] = (probs[i] - (labels[s] == (int)(i % Classes) ? 1.0f : 0.0f)) * scale;
+    }
+}
+
+#undef NETDSL_FOR
+}  // namespace netdsl
