@@ -48,6 +48,13 @@ internal sealed class CodeWriter
 
     public static string Literal(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>A C float literal: "2.0f", "1E-05f" (C has no "2f").</summary>
+    public static string FloatLiteral(double value)
+    {
+        string text = Literal(value);
+        return (text.IndexOfAny(new[] { '.', 'E', 'e' }) < 0 ? text + ".0" : text) + "f";
+    }
+
     public static string Literal(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
 
     public static string Pad(string value, int width) => value.Length >= width ? value + " " : value + new string(' ', width - value.Length);

@@ -99,10 +99,10 @@ internal static class CudaEmitter
                 case LayerKind.BatchNorm:
                     int c = l.Out.C, o = l.ReductionOffset;
                     Kernel(ForwardLaunches, ids[l.Id] + "_statistics", say + " (batch statistics)", 0, c,
-                        $"if (a.training) netdsl::batchnorm_statistics<{c}, {l.Out.Spatial}>(STATS({o}), {Param(l, "running_mean")}, {Param(l, "running_var")}, {x}, {CodeWriter.Literal(l.Spec.Real2)}f, a.n, a.training);");
+                        $"if (a.training) netdsl::batchnorm_statistics<{c}, {l.Out.Spatial}>(STATS({o}), {Param(l, "running_mean")}, {Param(l, "running_var")}, {x}, {CodeWriter.FloatLiteral(l.Spec.Real2)}, a.n, a.training);");
                     Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"if (a.training) netdsl::batchnorm_normalize<{c}, {l.Out.Spatial}>({y}, {x}, STATS({o}), STATS({o + c}), {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.Literal(l.Spec.Real)}f, a.n);",
-                        $"else netdsl::batchnorm_inference<{c}, {l.Out.Spatial}>({y}, {x}, {Param(l, "running_mean")}, {Param(l, "running_var")}, {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.Literal(l.Spec.Real)}f, a.n);");
+                        $"if (a.training) netdsl::batchnorm_normalize<{c}, {l.Out.Spatial}>({y}, {x}, STATS({o}), STATS({o + c}), {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);",
+                        $"else netdsl::batchnorm_inference<{c}, {l.Out.Spatial}>({y}, {x}, {Param(l, "running_mean")}, {Param(l, "running_var")}, {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
                     break;
                 case LayerKind.Lrn:
                     Kernel(ForwardLaunches, name, say, outSize, 0,
@@ -167,10 +167,10 @@ internal static class CudaEmitter
                 case LayerKind.BatchNorm:
                     int c = l.Out.C, o = l.ReductionOffset;
                     Kernel(BackwardLaunches, ids[l.Id] + "_sums", say + " (batch sums)", 0, c,
-                        $"netdsl::batchnorm_backward_sums<{c}, {l.Out.Spatial}>(STATS({o + 2 * c}), {PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {x}, STATS({o}), {CodeWriter.Literal(l.Spec.Real)}f, a.n);");
+                        $"netdsl::batchnorm_backward_sums<{c}, {l.Out.Spatial}>(STATS({o + 2 * c}), {PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {x}, STATS({o}), {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
                     if (dx is not null)
                         Kernel(BackwardLaunches, name, say, outSize, 0,
-                            $"netdsl::batchnorm_backward_input<{c}, {l.Out.Spatial}>({dx}, {dy}, {x}, STATS({o}), STATS({o + 2 * c}), {Param(l, "weight")}, {CodeWriter.Literal(l.Spec.Real)}f, a.n);");
+                            $"netdsl::batchnorm_backward_input<{c}, {l.Out.Spatial}>({dx}, {dy}, {x}, STATS({o}), STATS({o + 2 * c}), {Param(l, "weight")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
                     break;
                 case LayerKind.Concat:
                     var lines = new List<string>();
@@ -211,7 +211,7 @@ internal static class CudaEmitter
         private static string Bool(bool value) => value ? "true" : "false";
         private static string Conv(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W);
         private static string Pool(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W) + ", " + Bool(l.Kind == LayerKind.MaxPool);
-        private static string Lrn(NodePlan l) => $"{CodeWriter.Literal(l.Spec.Real2)}f, {CodeWriter.Literal(l.Spec.Real3)}f, {CodeWriter.Literal(l.Spec.Real4)}f";
+        private static string Lrn(NodePlan l) => $"{CodeWriter.FloatLiteral(l.Spec.Real2)}, {CodeWriter.FloatLiteral(l.Spec.Real3)}, {CodeWriter.FloatLiteral(l.Spec.Real4)}";
         private static string Narrate(NodePlan l) => $"// {l.Name} {l.Kind}: {l.In.Batched} -> {l.Out.Batched}";
     }
 }
