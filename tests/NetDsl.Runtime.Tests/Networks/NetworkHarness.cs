@@ -25,6 +25,9 @@ internal sealed class NetworkHarness<T> where T : unmanaged, IFloatingPointIeee7
 
     public T[] Parameters { get; }
 
+    /// <summary>The workspace of the last pass: inputs, labels, activations, losses, gradients.</summary>
+    public Workspace<T> Workspace => _ws;
+
     public static NetworkHarness<T> Random(ICpuNetwork net, int batch, int seed, int workers = 1)
     {
         var h = new NetworkHarness<T>(net, batch, workers);
