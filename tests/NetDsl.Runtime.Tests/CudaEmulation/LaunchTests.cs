@@ -68,6 +68,18 @@ public sealed class LaunchTests(LaunchTests.Kernels kernels) : IClassFixture<Lau
     }
 
     [Fact]
+    public void Launches_from_several_threads_take_turns()
+    {
+        var inputs = Enumerable.Range(0, 4).Select(i => TestData.Uniform<float>(20 + i, 128)).ToArray();
+        var sums = new float[inputs.Length];
+        Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = inputs.Length }, i =>
+        {
+            for (int repeat = 0; repeat < 5; repeat++) sums[i] = Sum(inputs[i], 128);
+        });
+        for (int i = 0; i < inputs.Length; i++) Assert.Equal(inputs[i].Sum(v => (double)v), sums[i], 1e-5);
+    }
+
+    [Fact]
     public void A_kernel_the_module_lacks_is_named()
     {
         var e = Assert.Throws<ArgumentException>(() => kernels.Module.Launch("missing", (1, 1, 1), (1, 1, 1), new NetDslArgsBlittable()));

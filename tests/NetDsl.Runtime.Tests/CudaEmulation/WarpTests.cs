@@ -58,6 +58,12 @@ public sealed class WarpTests(WarpTests.Kernels kernels) : IClassFixture<WarpTes
             a.gradients[3 * t + 2] = all;
         }
 
+        // Per thread of a 2-D block: threadIdx.y of lane 31 in its warp (warps are runs of 32 in x-fastest order).
+        extern "C" __global__ void last_lane_row(NetDslArgs a)
+        {
+            a.gradients[threadIdx.y * blockDim.x + threadIdx.x] = __shfl_sync(0xffffffffu, static_cast<int>(threadIdx.y), 31);
+        }
+
         // A half-warp mask, which the emulation does not model.
         extern "C" __global__ void half_warp(NetDslArgs a)
         {
@@ -112,6 +118,17 @@ public sealed class WarpTests(WarpTests.Kernels kernels) : IClassFixture<WarpTes
             Assert.Equal(first ? 0f : 1f, y[3 * t + 1]);
             Assert.Equal(first ? 1f : 0f, y[3 * t + 2]);
         }
+    }
+
+    [Fact]
+    public void Warps_of_a_two_dimensional_block_are_runs_of_32_threads_in_x_fastest_order()
+    {
+        var y = new float[16 * 4];
+        using (var pins = new PinnedBuffers())
+            kernels.Module.Launch("last_lane_row", (1, 1, 1), (16, 4, 1), new NetDslArgsBlittable { Gradients = pins.Pin(y) });
+
+        // Warp w holds rows 2w and 2w + 1; its lane 31 is the end of row 2w + 1.
+        Assert.Equal(Enumerable.Range(0, 64).Select(t => (float)(t / 32 * 2 + 1)), y);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace NetDsl.Testing.CudaEmulation;
 /// Compiles CUDA sources with g++ against cuda_emulation.h into shared libraries, cached under the temp folder by a
 /// SHA-256 of everything that goes into them (source, headers, flags), so repeated runs skip the compiler.
 /// </summary>
-internal static partial class CudaEmulationCompiler
+internal static class CudaEmulationCompiler
 {
     // Hidden visibility: a module exports its kernels (__global__) and the launcher, nothing else.
     private static readonly string[] Flags =
@@ -30,8 +30,7 @@ internal static partial class CudaEmulationCompiler
         string[] directories = [headerDirectory, .. includeDirectories.Where(d => d != headerDirectory)];
         string source = CudaEmulationSource.Adapt(cudaSource);
         string hash = Hash(source, directories);
-        string library = Built.GetOrAdd(hash, _ => new Lazy<string>(() => CompileOnce(hash, source, directories))).Value;
-        return library;
+        return Built.GetOrAdd(hash, _ => new Lazy<string>(() => CompileOnce(hash, source, directories))).Value;
     }
 
     private static string CompileOnce(string hash, string source, string[] directories)
@@ -40,11 +39,13 @@ internal static partial class CudaEmulationCompiler
         string library = Path.Combine(CacheDirectory, hash + ".so");
         if (File.Exists(library)) return library;
 
+        // Another process may build the same library at the same time: every file is written privately, then
+        // renamed into place, so none is ever seen half written.
+        string partial = Path.Combine(CacheDirectory, $"{hash}.{Guid.NewGuid():N}.partial");
         // g++ cites this file in its messages; it stays beside the library for debugging.
         string sourcePath = Path.Combine(CacheDirectory, hash + ".cu");
-        File.WriteAllText(sourcePath, source);
-        // Another process may build the same library at the same time: write privately, then rename atomically.
-        string partial = Path.Combine(CacheDirectory, $"{hash}.{Guid.NewGuid():N}.partial");
+        File.WriteAllText(partial, source);
+        File.Move(partial, sourcePath, overwrite: true);
         var (exitCode, output) = RunCompiler(
             [.. Flags, "-include", Path.Combine(directories[0], CudaEmulationSource.HeaderName),
              .. directories.Select(d => "-I" + d), "-x", "c++", sourcePath, "-o", partial]);
@@ -114,7 +115,8 @@ internal static partial class CudaEmulationCompiler
         }
         foreach (string flag in Flags) Add(flag);
         Add(source);
-        // The headers directly in the include folders, in search order; where they live does not matter.
+        // The headers directly in the include folders (not in their subfolders), in search order; where the folders
+        // are does not matter.
         foreach (string directory in directories)
         {
             Add("-I");

@@ -12,6 +12,9 @@ public sealed class CudaCompilationException(string message, string compilerOutp
 /// <summary>The emulated launch was refused (bad configuration) or a kernel thread threw (for example __trap()).</summary>
 public sealed class EmulatedLaunchException(string message, int status) : Exception(message)
 {
-    /// <summary>The launcher's status: 1 invalid configuration, 2 too much shared memory, 3 a kernel thread threw.</summary>
+    /// <summary>
+    /// The launcher's status: 1 invalid configuration, 2 too much shared memory, 3 a kernel thread threw, 4 the
+    /// emulator ran out of threads or memory.
+    /// </summary>
     public int Status { get; } = status;
 }

@@ -100,7 +100,7 @@ struct uint3 { unsigned int x, y, z; };
 struct dim3
 {
     unsigned int x, y, z;
-    constexpr dim3(unsigned int x = 1, unsigned int y = 1, unsigned int z = 1) : x(x), y(y), z(z) {}
+    constexpr dim3(unsigned int vx = 1, unsigned int vy = 1, unsigned int vz = 1) : x(vx), y(vy), z(vz) {}
     constexpr dim3(uint3 v) : x(v.x), y(v.y), z(v.z) {}
     constexpr operator uint3() const { return {x, y, z}; }
 };
@@ -347,11 +347,13 @@ namespace netdsl_emu
         // whether one threw.
         void run_block(unsigned count, const Launch& launch)
         {
+            workers_.reserve(count);  // so that no push_back below throws once its thread runs
             while (workers_.size() < count)
             {
                 auto id = static_cast<unsigned>(workers_.size());
-                auto& worker = *workers_.emplace_back(std::make_unique<Worker>());
-                worker.thread = std::thread([this, &worker, id] { work(worker, id); });
+                auto worker = std::make_unique<Worker>();
+                worker->thread = std::thread([this, w = worker.get(), id] { work(*w, id); });
+                workers_.push_back(std::move(worker));
             }
             launch_ = &launch;
             running_.store(count, std::memory_order_relaxed);
@@ -437,7 +439,7 @@ namespace netdsl_emu
         std::string failure_;
     };
 
-    enum Status : int { ok = 0, invalid_configuration = 1, too_much_shared_memory = 2, kernel_failed = 3 };
+    enum Status : int { ok = 0, invalid_configuration = 1, too_much_shared_memory = 2, kernel_failed = 3, emulator_failed = 4 };
 
     inline std::mutex launch_mutex;
     inline Pool pool;
@@ -470,8 +472,9 @@ namespace netdsl_emu
     }
 }
 
-// Runs kernel<<<grid, block, sharedBytes>>>(*args) and returns 0, or a netdsl_emu::Status with netdsl_emulate_error()
-// saying why. The limits are a GPU's, so a launch that would fail there fails here.
+// Runs kernel<<<grid, block, sharedBytes>>>(*args) and returns 0, or a netdsl_emu::Status (1 invalid configuration,
+// 2 too much shared memory, 3 a kernel thread threw, 4 the emulator ran out of threads or memory) with
+// netdsl_emulate_error() saying why. The limits are a GPU's, so a launch that would fail there fails here.
 extern "C" __attribute__((visibility("default"))) int netdsl_emulate_launch(
     void (*kernel)(NetDslArgs), unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
     unsigned sharedBytes, const NetDslArgs* args)
@@ -495,18 +498,25 @@ extern "C" __attribute__((visibility("default"))) int netdsl_emulate_launch(
     blockDim = dim3(bx, by, bz);
     gridDim = dim3(gx, gy, gz);
     pool.clear_failure();
-    for (unsigned z = 0; z < gz; z++)
-        for (unsigned y = 0; y < gy; y++)
-            for (unsigned x = 0; x < gx; x++)
-            {
-                prepare_block({x, y, z}, static_cast<unsigned>(threads), sharedBytes);
-                pool.run_block(static_cast<unsigned>(threads), launch);
-                if (!pool.failure().empty())
+    try
+    {
+        for (unsigned z = 0; z < gz; z++)
+            for (unsigned y = 0; y < gy; y++)
+                for (unsigned x = 0; x < gx; x++)
                 {
-                    last_error = pool.failure();
-                    return kernel_failed;
+                    prepare_block({x, y, z}, static_cast<unsigned>(threads), sharedBytes);
+                    pool.run_block(static_cast<unsigned>(threads), launch);
+                    if (!pool.failure().empty())
+                    {
+                        last_error = pool.failure();
+                        return kernel_failed;
+                    }
                 }
-            }
+    }
+    catch (const std::exception& e)  // from setting up a block (no thread of it has started): out of threads or memory
+    {
+        return refuse(emulator_failed, "the emulator could not set up a block: %s", e.what());
+    }
     return ok;
 }
 
