@@ -1,0 +1,74 @@
+using NetDsl.Networks;
+using NetDsl.Runtime.Tests.Networks;
+using NetDsl.Testing.CudaEmulation;
+
+namespace NetDsl.Runtime.Tests.CudaEmulation;
+
+/// <summary>
+/// The CUDA C each network generates, compiled with g++ against the emulation header and run on the CPU: one training
+/// step's forward and backward must agree with the generated CPU program on the same batch, parameters and dropout
+/// seed. This is how CI proves the GPU kernels without a GPU.
+/// </summary>
+public class GeneratedCudaTests
+{
+    public static TheoryData<string> Networks => new() { "LeNet5", "LeNet5Classic", "EveryLayer", "PoolFirst", "GraphNet", "FashionVgg" };
+
+    private static (ICpuNetwork Network, CudaProgram Program) Create(string name) => name switch
+    {
+        "LeNet5" => (new LeNet5(), LeNet5.CudaProgram),
+        "LeNet5Classic" => (new LeNet5Classic(), LeNet5Classic.CudaProgram),
+        "EveryLayer" => (new EveryLayer(), EveryLayer.CudaProgram),
+        "PoolFirst" => (new PoolFirst(), PoolFirst.CudaProgram),
+        "GraphNet" => (new GraphNet(), GraphNet.CudaProgram),
+        _ => (new FashionVgg(), FashionVgg.CudaProgram),
+    };
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void A_training_step_on_the_emulated_gpu_matches_the_cpu(string name)
+    {
+        const int batch = 3;
+        var (net, program) = Create(name);
+        var cpu = NetworkHarness<float>.Random(net, batch, seed: 5);
+        float[] parameters = (float[])cpu.Parameters.Clone();   // before the CPU pass updates running statistics
+        float[] input = cpu.Workspace.Input(0, batch).ToArray();
+        var cpuGradients = cpu.Gradients();
+        var ws = cpu.Workspace;
+
+        var layout = net.Layout;
+        float[] activations = new float[(long)layout.ActivationsPerSample * batch], gradients = new float[activations.Length];
+        input.CopyTo(activations, layout.InputOffset * batch);
+        float[] parameterGradients = new float[parameters.Length], reductions = new float[Math.Max(1, layout.ReductionPerWorker)];
+        float[] losses = new float[batch], scratch = new float[1];
+        int[] labels = ws.Labels[..batch];
+
+        using var module = EmulatedCudaModule.Compile(program.Source, CudaEmulationSource.KernelsDirectory);
+        using var pins = new PinnedBuffers();
+        var args = new NetDslArgsBlittable
+        {
+            Activations = pins.Pin(activations), Gradients = pins.Pin(gradients), Parameters = pins.Pin(parameters),
+            ParameterGradients = pins.Pin(parameterGradients), Scratch = pins.Pin(scratch), Reductions = pins.Pin(reductions),
+            Labels = pins.Pin(labels), Losses = pins.Pin(losses),
+            N = batch, Capacity = batch, BatchSize = batch, Training = 1, Seed = ws.StepSeed,
+        };
+        foreach (var launch in program.Forward.Concat(program.Backward))
+            module.Launch(launch.Kernel, (Grid(launch.Work(batch)), 1, 1), (64, 1, 1), in args);
+
+        for (int s = 0; s < batch; s++) Assert.Equal(ws.Losses[s], losses[s], 1e-4f);
+        var cpuLogits = ws.Logits(0, batch).ToArray();
+        var gpuLogits = activations.AsSpan(layout.LogitsOffset * batch, layout.Classes * batch).ToArray();
+        AssertClose(name + " logits", cpuLogits.Select(v => (double)v).ToArray(), gpuLogits, 1e-4);
+        AssertClose(name + " parameter gradients", cpuGradients, parameterGradients, 1e-3);
+    }
+
+    /// <summary>Few blocks: each emulated block runs its threads as OS threads, and any grid is correct.</summary>
+    private static uint Grid(long work) => (uint)Math.Clamp((work + 63) / 64, 1, 4);
+
+    private static void AssertClose(string what, double[] expected, float[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = Math.Max(1e-6, expected.Max(Math.Abs));
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * scale, $"{what}[{i}]: CPU {expected[i]:G7}, emulated CUDA {actual[i]:G7}");
+    }
+}
