@@ -2,16 +2,17 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NetDsl.Testing.CudaEmulation;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
 public sealed class ArgsLayoutTests
 {
     [Fact]
-    public void NetDslArgsBlittable_matches_the_compiled_NetDslArgs()
+    public void NetDslArgs_matches_the_compiled_NetDslArgs()
     {
         // C names are the C# names in camelCase; a field missing on either side fails the compile or the size.
-        var fields = typeof(NetDslArgsBlittable).GetFields(BindingFlags.Instance | BindingFlags.Public).OrderBy(f => f.MetadataToken).ToArray();
+        var fields = typeof(NetDslArgs).GetFields(BindingFlags.Instance | BindingFlags.Public).OrderBy(f => f.MetadataToken).ToArray();
         string Member(FieldInfo f) => char.ToLowerInvariant(f.Name[0]) + f.Name[1..];
         string probe = "#include <cstddef>\n#include \"netdsl_abi.cuh\"\n"
             + "extern \"C\" __attribute__((visibility(\"default\"))) void layout(unsigned long long* out)\n{\n"
@@ -23,9 +24,9 @@ public sealed class ArgsLayoutTests
         var reported = new ulong[1 + 2 * fields.Length];
         module.Call("layout", reported);
 
-        var expected = new List<ulong> { (ulong)Unsafe.SizeOf<NetDslArgsBlittable>() };
+        var expected = new List<ulong> { (ulong)Unsafe.SizeOf<NetDslArgs>() };
         foreach (var field in fields)
-            expected.AddRange([(ulong)Marshal.OffsetOf<NetDslArgsBlittable>(field.Name), (ulong)Marshal.SizeOf(field.FieldType)]);
+            expected.AddRange([(ulong)Marshal.OffsetOf<NetDslArgs>(field.Name), (ulong)Marshal.SizeOf(field.FieldType)]);
         Assert.Equal(expected, reported);
         Assert.Equal(88ul, reported[0]);  // eight pointers, four ints, one 64-bit seed
     }

@@ -1,5 +1,6 @@
 using NetDsl.Testing;
 using NetDsl.Testing.CudaEmulation;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
@@ -32,7 +33,7 @@ public sealed class AtomicTests(AtomicTests.Kernels kernels) : IClassFixture<Ato
         var counts = new int[1 + classes];
         counts[0] = int.MinValue;
         using (var pins = new PinnedBuffers())
-            kernels.Module.Launch("tally", (blocks, 1, 1), (threads, 1, 1), new NetDslArgsBlittable
+            kernels.Module.Launch("tally", (blocks, 1, 1), (threads, 1, 1), new NetDslArgs
             {
                 Labels = pins.Pin(labels), Losses = pins.Pin(counter), Scratch = pins.Pin(counts), N = n,
             });

@@ -1,4 +1,5 @@
 using NetDsl.Testing.CudaEmulation;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
@@ -70,7 +71,7 @@ public sealed class CompilationTests
         var result = new float[1];
         using var module = EmulatedCudaModule.Compile(source, includes);
         using (var pins = new PinnedBuffers())
-            module.Launch("write_constant", (1, 1, 1), (1, 1, 1), new NetDslArgsBlittable { Losses = pins.Pin(result) });
+            module.Launch("write_constant", (1, 1, 1), (1, 1, 1), new NetDslArgs { Losses = pins.Pin(result) });
         value = result[0];
         return module.LibraryPath;
     }

@@ -1,6 +1,7 @@
 using NetDsl.Networks;
 using NetDsl.Runtime.Tests.Networks;
 using NetDsl.Testing.CudaEmulation;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
@@ -44,7 +45,7 @@ public class GeneratedCudaTests
 
         using var module = EmulatedCudaModule.Compile(program.Source, CudaEmulationSource.KernelsDirectory);
         using var pins = new PinnedBuffers();
-        var args = new NetDslArgsBlittable
+        var args = new NetDslArgs
         {
             Activations = pins.Pin(activations), Gradients = pins.Pin(gradients), Parameters = pins.Pin(parameters),
             ParameterGradients = pins.Pin(parameterGradients), Scratch = pins.Pin(scratch), Reductions = pins.Pin(reductions),

@@ -1,5 +1,6 @@
 using NetDsl.Testing;
 using NetDsl.Testing.CudaEmulation;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
@@ -48,7 +49,7 @@ public sealed class IndexingTests(IndexingTests.Kernels kernels) : IClassFixture
         var visits = new float[n];
         using (var pins = new PinnedBuffers())
             kernels.Module.Launch("affine", (5, 1, 1), (128, 1, 1),
-                new NetDslArgsBlittable { Activations = pins.Pin(x), Gradients = pins.Pin(y), Losses = pins.Pin(visits), N = n });
+                new NetDslArgs { Activations = pins.Pin(x), Gradients = pins.Pin(y), Losses = pins.Pin(visits), N = n });
 
         NumericAssert.Close(x.Select(v => 2 * v + 1).ToArray(), y, 1e-6);
         Assert.All(visits, v => Assert.Equal(1f, v));
@@ -62,7 +63,7 @@ public sealed class IndexingTests(IndexingTests.Kernels kernels) : IClassFixture
         var y = new float[rows * columns];
         using (var pins = new PinnedBuffers())
             kernels.Module.Launch("transpose", ((columns + 7) / 8, (rows + 3) / 4, 1), (8, 4, 1),
-                new NetDslArgsBlittable { Activations = pins.Pin(x), Gradients = pins.Pin(y), N = rows, Capacity = columns });
+                new NetDslArgs { Activations = pins.Pin(x), Gradients = pins.Pin(y), N = rows, Capacity = columns });
 
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < columns; c++)
@@ -76,7 +77,7 @@ public sealed class IndexingTests(IndexingTests.Kernels kernels) : IClassFixture
         int threads = (int)(grid.X * grid.Y * grid.Z * block.X * block.Y * block.Z);
         var seen = new float[12 * threads];
         using (var pins = new PinnedBuffers())
-            kernels.Module.Launch("coordinates", grid, block, new NetDslArgsBlittable { Gradients = pins.Pin(seen) });
+            kernels.Module.Launch("coordinates", grid, block, new NetDslArgs { Gradients = pins.Pin(seen) });
 
         var expected = new List<float>();
         for (uint bz = 0; bz < grid.Z; bz++)

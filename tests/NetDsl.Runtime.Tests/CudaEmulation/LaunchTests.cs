@@ -1,5 +1,6 @@
 using NetDsl.Testing;
 using NetDsl.Testing.CudaEmulation;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
@@ -43,7 +44,7 @@ public sealed class LaunchTests(LaunchTests.Kernels kernels) : IClassFixture<Lau
     [InlineData(0u, 1u, 1u, "0 threads")]
     public void A_block_a_GPU_would_refuse_is_refused(uint x, uint y, uint z, string why)
     {
-        var e = Assert.Throws<EmulatedLaunchException>(() => kernels.Module.Launch("sum", (1, 1, 1), (x, y, z), new NetDslArgsBlittable()));
+        var e = Assert.Throws<EmulatedLaunchException>(() => kernels.Module.Launch("sum", (1, 1, 1), (x, y, z), new NetDslArgs()));
         Assert.Equal(1, e.Status);
         Assert.Contains(why, e.Message);
     }
@@ -51,7 +52,7 @@ public sealed class LaunchTests(LaunchTests.Kernels kernels) : IClassFixture<Lau
     [Fact]
     public void An_empty_grid_is_refused()
     {
-        var e = Assert.Throws<EmulatedLaunchException>(() => kernels.Module.Launch("sum", (4, 0, 1), (32, 1, 1), new NetDslArgsBlittable()));
+        var e = Assert.Throws<EmulatedLaunchException>(() => kernels.Module.Launch("sum", (4, 0, 1), (32, 1, 1), new NetDslArgs()));
         Assert.Contains("grid (4,0,1)", e.Message);
     }
 
@@ -59,7 +60,7 @@ public sealed class LaunchTests(LaunchTests.Kernels kernels) : IClassFixture<Lau
     public void A_thread_that_traps_fails_the_launch_and_the_module_keeps_working()
     {
         var e = Assert.Throws<EmulatedLaunchException>(() =>
-            kernels.Module.Launch("trap_in_thread_5_of_block_1", (3, 1, 1), (64, 1, 1), new NetDslArgsBlittable()));
+            kernels.Module.Launch("trap_in_thread_5_of_block_1", (3, 1, 1), (64, 1, 1), new NetDslArgs()));
         Assert.Equal(3, e.Status);
         Assert.Contains("thread (5,0,0) of block (1,0,0) threw: __trap()", e.Message);
 
@@ -82,7 +83,7 @@ public sealed class LaunchTests(LaunchTests.Kernels kernels) : IClassFixture<Lau
     [Fact]
     public void A_kernel_the_module_lacks_is_named()
     {
-        var e = Assert.Throws<ArgumentException>(() => kernels.Module.Launch("missing", (1, 1, 1), (1, 1, 1), new NetDslArgsBlittable()));
+        var e = Assert.Throws<ArgumentException>(() => kernels.Module.Launch("missing", (1, 1, 1), (1, 1, 1), new NetDslArgs()));
         Assert.Contains("exports no missing", e.Message);
     }
 
@@ -90,7 +91,7 @@ public sealed class LaunchTests(LaunchTests.Kernels kernels) : IClassFixture<Lau
     {
         var total = new float[1];
         using var pins = new PinnedBuffers();
-        kernels.Module.Launch("sum", (1, 1, 1), (threads, 1, 1), new NetDslArgsBlittable { Activations = pins.Pin(x), Losses = pins.Pin(total) });
+        kernels.Module.Launch("sum", (1, 1, 1), (threads, 1, 1), new NetDslArgs { Activations = pins.Pin(x), Losses = pins.Pin(total) });
         return total[0];
     }
 }

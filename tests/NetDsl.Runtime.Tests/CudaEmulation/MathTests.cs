@@ -1,5 +1,6 @@
 using NetDsl.Testing;
 using NetDsl.Testing.CudaEmulation;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
@@ -29,7 +30,7 @@ public sealed class MathTests
         var y = new float[16 * threads];
         using (var module = EmulatedCudaModule.Compile(source))
         using (var pins = new PinnedBuffers())
-            module.Launch("functions", (1, 1, 1), (threads, 1, 1), new NetDslArgsBlittable { Activations = pins.Pin(x), Gradients = pins.Pin(y) });
+            module.Launch("functions", (1, 1, 1), (threads, 1, 1), new NetDslArgs { Activations = pins.Pin(x), Gradients = pins.Pin(y) });
 
         var expected = x.SelectMany((v, i) => new[]
         {

@@ -1,5 +1,6 @@
 using NetDsl.Testing;
 using NetDsl.Testing.CudaEmulation;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
@@ -109,7 +110,7 @@ public sealed class SharedMemoryTests(SharedMemoryTests.Kernels kernels) : IClas
     {
         var seen = new float[2 * 64];
         using (var pins = new PinnedBuffers())
-            kernels.Module.Launch("leftovers", (2, 1, 1), (64, 1, 1), new NetDslArgsBlittable { Losses = pins.Pin(seen) });
+            kernels.Module.Launch("leftovers", (2, 1, 1), (64, 1, 1), new NetDslArgs { Losses = pins.Pin(seen) });
 
         Assert.All(seen[..64], v => Assert.Equal(3f, v));
         Assert.All(seen[64..], v => Assert.True(float.IsNaN(v)));
@@ -123,7 +124,7 @@ public sealed class SharedMemoryTests(SharedMemoryTests.Kernels kernels) : IClas
         var y = new float[x.Length];
         using (var pins = new PinnedBuffers())
             kernels.Module.Launch("reverse", (blocks, 1, 1), (threads, 1, 1),
-                new NetDslArgsBlittable { Activations = pins.Pin(x), Gradients = pins.Pin(y) }, sharedBytes: threads * sizeof(float));
+                new NetDslArgs { Activations = pins.Pin(x), Gradients = pins.Pin(y) }, sharedBytes: threads * sizeof(float));
 
         var expected = x.Chunk(threads).SelectMany(block => block.Reverse()).ToArray();
         Assert.Equal(expected, y);
@@ -137,7 +138,7 @@ public sealed class SharedMemoryTests(SharedMemoryTests.Kernels kernels) : IClas
         var y = new float[x.Length];
         using (var pins = new PinnedBuffers())
             kernels.Module.Launch("center", (blocks, 1, 1), (threads, 1, 1),
-                new NetDslArgsBlittable { Activations = pins.Pin(x), Gradients = pins.Pin(y) }, sharedBytes: threads * sizeof(float));
+                new NetDslArgs { Activations = pins.Pin(x), Gradients = pins.Pin(y) }, sharedBytes: threads * sizeof(float));
 
         var expected = x.Chunk(threads).SelectMany(block => block.Select(v => v - block.Sum() / threads)).ToArray();
         NumericAssert.Close(expected, y, 1e-5);
@@ -147,7 +148,7 @@ public sealed class SharedMemoryTests(SharedMemoryTests.Kernels kernels) : IClas
     public void More_dynamic_shared_memory_than_a_GPU_block_gets_is_refused()
     {
         var e = Assert.Throws<EmulatedLaunchException>(() =>
-            kernels.Module.Launch("reverse", (1, 1, 1), (32, 1, 1), new NetDslArgsBlittable(), sharedBytes: 300_000));
+            kernels.Module.Launch("reverse", (1, 1, 1), (32, 1, 1), new NetDslArgs(), sharedBytes: 300_000));
         Assert.Equal(2, e.Status);
         Assert.Contains("300000 bytes of dynamic shared memory", e.Message);
     }
@@ -157,7 +158,7 @@ public sealed class SharedMemoryTests(SharedMemoryTests.Kernels kernels) : IClas
         var sums = new float[Blocks];
         using var pins = new PinnedBuffers();
         kernels.Module.Launch(kernel, (Blocks, 1, 1), (Threads, 1, 1),
-            new NetDslArgsBlittable { Activations = pins.Pin(x), Losses = pins.Pin(sums) });
+            new NetDslArgs { Activations = pins.Pin(x), Losses = pins.Pin(sums) });
         return sums;
     }
 

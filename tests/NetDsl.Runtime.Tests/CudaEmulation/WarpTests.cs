@@ -1,5 +1,6 @@
 using NetDsl.Testing;
 using NetDsl.Testing.CudaEmulation;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
@@ -79,7 +80,7 @@ public sealed class WarpTests(WarpTests.Kernels kernels) : IClassFixture<WarpTes
         var sums = new float[blocks];
         using (var pins = new PinnedBuffers())
             kernels.Module.Launch("block_sum", (blocks, 1, 1), (threads, 1, 1),
-                new NetDslArgsBlittable { Activations = pins.Pin(x), Losses = pins.Pin(sums) });
+                new NetDslArgs { Activations = pins.Pin(x), Losses = pins.Pin(sums) });
 
         NumericAssert.Close(x.Chunk(threads).Select(b => (float)b.Sum(v => (double)v)).ToArray(), sums, 1e-5);
     }
@@ -92,7 +93,7 @@ public sealed class WarpTests(WarpTests.Kernels kernels) : IClassFixture<WarpTes
         var y = new float[3 * threads];
         using (var pins = new PinnedBuffers())
             kernels.Module.Launch("shuffles", (1, 1, 1), (threads, 1, 1),
-                new NetDslArgsBlittable { Activations = pins.Pin(x), Gradients = pins.Pin(y) });
+                new NetDslArgs { Activations = pins.Pin(x), Gradients = pins.Pin(y) });
 
         for (int i = 0; i < threads; i++)
         {
@@ -109,7 +110,7 @@ public sealed class WarpTests(WarpTests.Kernels kernels) : IClassFixture<WarpTes
         const int threads = 48;  // the second warp has 16 lanes
         var y = new float[3 * threads];
         using (var pins = new PinnedBuffers())
-            kernels.Module.Launch("votes", (1, 1, 1), (threads, 1, 1), new NetDslArgsBlittable { Gradients = pins.Pin(y) });
+            kernels.Module.Launch("votes", (1, 1, 1), (threads, 1, 1), new NetDslArgs { Gradients = pins.Pin(y) });
 
         for (int t = 0; t < threads; t++)
         {
@@ -125,7 +126,7 @@ public sealed class WarpTests(WarpTests.Kernels kernels) : IClassFixture<WarpTes
     {
         var y = new float[16 * 4];
         using (var pins = new PinnedBuffers())
-            kernels.Module.Launch("last_lane_row", (1, 1, 1), (16, 4, 1), new NetDslArgsBlittable { Gradients = pins.Pin(y) });
+            kernels.Module.Launch("last_lane_row", (1, 1, 1), (16, 4, 1), new NetDslArgs { Gradients = pins.Pin(y) });
 
         // Warp w holds rows 2w and 2w + 1; its lane 31 is the end of row 2w + 1.
         Assert.Equal(Enumerable.Range(0, 64).Select(t => (float)(t / 32 * 2 + 1)), y);
@@ -135,7 +136,7 @@ public sealed class WarpTests(WarpTests.Kernels kernels) : IClassFixture<WarpTes
     public void A_mask_leaving_out_live_lanes_is_reported_not_guessed()
     {
         var e = Assert.Throws<EmulatedLaunchException>(() =>
-            kernels.Module.Launch("half_warp", (1, 1, 1), (32, 1, 1), new NetDslArgsBlittable { Losses = 0 }));
+            kernels.Module.Launch("half_warp", (1, 1, 1), (32, 1, 1), new NetDslArgs { Losses = default }));
         Assert.Equal(3, e.Status);
         Assert.Contains("__shfl_down_sync: mask 0x0000ffff leaves out lanes", e.Message);
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Testing.CudaEmulation;
 
@@ -10,7 +11,7 @@ namespace NetDsl.Testing.CudaEmulation;
 public sealed unsafe class EmulatedCudaModule : IDisposable
 {
     private readonly nint library;
-    private readonly delegate* unmanaged<nint, uint, uint, uint, uint, uint, uint, uint, NetDslArgsBlittable*, int> launch;
+    private readonly delegate* unmanaged<nint, uint, uint, uint, uint, uint, uint, uint, NetDslArgs*, int> launch;
     private readonly delegate* unmanaged<nint> error;
     private readonly delegate* unmanaged<void> shutdown;
     private readonly ConcurrentDictionary<string, nint> kernels = new();
@@ -20,7 +21,7 @@ public sealed unsafe class EmulatedCudaModule : IDisposable
     {
         LibraryPath = libraryPath;
         library = NativeLibrary.Load(libraryPath);
-        launch = (delegate* unmanaged<nint, uint, uint, uint, uint, uint, uint, uint, NetDslArgsBlittable*, int>)
+        launch = (delegate* unmanaged<nint, uint, uint, uint, uint, uint, uint, uint, NetDslArgs*, int>)
             NativeLibrary.GetExport(library, "netdsl_emulate_launch");
         error = (delegate* unmanaged<nint>)NativeLibrary.GetExport(library, "netdsl_emulate_error");
         shutdown = (delegate* unmanaged<void>)NativeLibrary.GetExport(library, "netdsl_emulate_shutdown");
@@ -42,12 +43,12 @@ public sealed unsafe class EmulatedCudaModule : IDisposable
     /// Throws <see cref="EmulatedLaunchException"/> for a configuration a GPU would refuse or when a kernel thread threw.
     /// </summary>
     public void Launch(string kernel, (uint X, uint Y, uint Z) grid, (uint X, uint Y, uint Z) block,
-        in NetDslArgsBlittable args, uint sharedBytes = 0)
+        in NetDslArgs args, uint sharedBytes = 0)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         nint function = kernels.GetOrAdd(kernel, name => GetExport(name));
         int status;
-        fixed (NetDslArgsBlittable* arguments = &args)
+        fixed (NetDslArgs* arguments = &args)
             status = launch(function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, sharedBytes, arguments);
         if (status != 0)
             throw new EmulatedLaunchException(

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using NetDsl.Runtime.Cuda;
 
 namespace NetDsl.Testing.CudaEmulation;
 
@@ -7,12 +8,15 @@ public sealed class PinnedBuffers : IDisposable
 {
     private readonly List<GCHandle> handles = [];
 
-    /// <summary>The address of array's first element, valid until this object is disposed.</summary>
-    public nint Pin<T>(T[] array) where T : unmanaged
+    /// <summary>
+    /// The address of array's first element, valid until this object is disposed. Under emulation host memory plays
+    /// device memory, so it is returned as the kernels' pointer type.
+    /// </summary>
+    public CUdeviceptr Pin<T>(T[] array) where T : unmanaged
     {
         var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
         handles.Add(handle);
-        return handle.AddrOfPinnedObject();
+        return new CUdeviceptr((ulong)handle.AddrOfPinnedObject());
     }
 
     public void Dispose()
