@@ -22,4 +22,9 @@ public struct NetDslArgs
     public int BatchSize;
     public int Training;
     public ulong Seed;
+    public CUdeviceptr OptimizerState;
+    public int TrainableCount;
+    public float LearningRate;
+    public float Momentum;
+    public float WeightDecay;
 }

@@ -75,6 +75,7 @@ public sealed partial class BindingLayoutTests
             {
                 "float*" or "int*" => (8, typeof(CUdeviceptr)),
                 "int" => (4, typeof(int)),
+                "float" => (4, typeof(float)),
                 "unsigned long long" => (8, typeof(ulong)),
                 _ => throw new InvalidOperationException($"NetDslArgs.{cName} has type {cType}, which this test does not map yet."),
             };
@@ -87,17 +88,20 @@ public sealed partial class BindingLayoutTests
         }
         long cSize = (cOffset + cAlignment - 1) / cAlignment * cAlignment;
         Assert.Equal(cSize, Unsafe.SizeOf<NetDslArgs>());
-        Assert.Equal(88, cSize);
+        Assert.Equal(112, cSize);
     }
 
     /// <summary>Where a field really sits: set it to a marker in a zeroed struct and find the marker's bytes.</summary>
     static long OffsetOf(FieldInfo field)
     {
         object boxed = default(NetDslArgs);
-        bool isInt = field.FieldType == typeof(int);
-        field.SetValue(boxed, isInt ? 0x11223344 : field.FieldType == typeof(ulong) ? 0x1122334455667788UL : new CUdeviceptr(0x1122334455667788));
+        object marker = field.FieldType == typeof(int) ? 0x11223344
+            : field.FieldType == typeof(float) ? BitConverter.Int32BitsToSingle(0x11223344)
+            : field.FieldType == typeof(ulong) ? 0x1122334455667788UL : new CUdeviceptr(0x1122334455667788);
+        field.SetValue(boxed, marker);
         var bytes = MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Unbox<NetDslArgs>(boxed), 1));
-        return bytes.IndexOf(isInt ? BitConverter.GetBytes(0x11223344) : BitConverter.GetBytes(0x1122334455667788UL));
+        bool narrow = field.FieldType == typeof(int) || field.FieldType == typeof(float);
+        return bytes.IndexOf(narrow ? BitConverter.GetBytes(0x11223344) : BitConverter.GetBytes(0x1122334455667788UL));
     }
 
     /// <summary>(type, name) of each field of struct NetDslArgs in the header, in order.</summary>

@@ -20,4 +20,9 @@ struct NetDslArgs
     int batchSize;              // samples the loss is averaged over
     int training;               // 1 in training (dropout, batch statistics), 0 in evaluation
     unsigned long long seed;    // this step's dropout seed
+    float* optimizerState;      // SGD's momentum buffer (trainableCount floats, zero before the first step)
+    int trainableCount;         // the trainable prefix of parameters, which the optimizer updates
+    float learningRate;
+    float momentum;
+    float weightDecay;
 };

@@ -411,5 +411,24 @@ __device__ void softmax_cross_entropy_backward(float* dlogits, const float* prob
     }
 }
 
+// ---- optimizer: PyTorch's SGD over the trainable prefix. d = g + wd·p; buf = m·buf + d; p −= lr·buf. A zeroed buffer
+// gives PyTorch's first step (buf = d) exactly, since dampening is 0.
+__device__ inline void sgd_step(float* p, float* buf, const float* g, int count, float lr, float momentum, float weightDecay)
+{
+    NETDSL_FOR(i, count)
+    {
+        float d = g[i] + weightDecay * p[i];
+        float v = momentum * buf[i] + d;
+        buf[i] = v;
+        p[i] -= lr * v;
+    }
+}
+
 #undef NETDSL_FOR
 }  // namespace netdsl
+
+/// One optimizer step over the flat parameter buffer: the same kernel for every network.
+extern "C" __global__ void netdsl_sgd_step(NetDslArgs a)
+{
+    netdsl::sgd_step(a.parameters, a.optimizerState, a.parameterGradients, a.trainableCount, a.learningRate, a.momentum, a.weightDecay);
+}
