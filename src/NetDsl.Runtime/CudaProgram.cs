@@ -16,3 +16,9 @@ public sealed record CudaLaunch(string Kernel, long PerSample, long Fixed)
 {
     public long Work(int n) => PerSample * n + Fixed;
 }
+
+/// <summary>Implemented by the generator for every network: its GPU program.</summary>
+public interface IGpuNetwork
+{
+    CudaProgram GpuProgram { get; }
+}

@@ -21,7 +21,8 @@ internal static class CommonOptions
         {
             return command();
         }
-        catch (Exception e) when (e is NetDsl.Runtime.Data.DatasetNotFoundException or InvalidDataException or IOException or ArgumentException)
+        catch (Exception e) when (e is NetDsl.Runtime.Data.DatasetNotFoundException or InvalidDataException or IOException or ArgumentException
+            or NetDsl.Runtime.Cuda.CudaUnavailableException)
         {
             Spectre.Console.AnsiConsole.MarkupLine($"[red]error:[/] {Spectre.Console.Markup.Escape(e.Message)}");
             return 2;

@@ -28,24 +28,26 @@ internal static class TrainCommand
         var workers = new Option<int?>("--workers") { Description = "Threads per batch (default: all cores)." };
         var output = new Option<string>("--out") { Description = "Checkpoint file, written after every epoch.", DefaultValueFactory = r => "" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint written by train." };
+        var device = new Option<string>("--device") { Description = "cpu, or cuda to train with the network's generated GPU program.", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
         var augment = new Option<bool>("--augment") { Description = "Random 2-pixel shifts (crop with padding) and horizontal flips of training images." };
 
         var command = new Command("train", "Train a network on Fashion-MNIST.")
         {
-            network, data, epochs, batch, lr, momentum, weightDecay, optimizer, seed, workers, output, resume, augment,
+            network, data, epochs, batch, lr, momentum, weightDecay, optimizer, seed, workers, output, resume, augment, device,
         };
         command.SetAction((result, ct) => Task.FromResult(CommonOptions.Guard(() =>
         {
             var settings = new TrainSettings(result.GetValue(network)!, result.GetValue(data), result.GetValue(epochs), result.GetValue(batch),
                 result.GetValue(lr), result.GetValue(momentum), result.GetValue(weightDecay), result.GetValue(optimizer)!, result.GetValue(seed),
-                result.GetValue(workers), result.GetValue(output)!, result.GetValue(resume), result.GetValue(augment));
+                result.GetValue(workers), result.GetValue(output)!, result.GetValue(resume), result.GetValue(augment), result.GetValue(device)!);
             return Run(settings, ct);
         })));
         return command;
     }
 
     private sealed record TrainSettings(string Network, string? Data, int Epochs, int Batch, double LearningRate, double Momentum,
-        double WeightDecay, string Optimizer, ulong Seed, int? Workers, string Output, string? Resume, bool Augment);
+        double WeightDecay, string Optimizer, ulong Seed, int? Workers, string Output, string? Resume, bool Augment, string Device);
 
     private static int Run(TrainSettings s, CancellationToken ct)
     {
@@ -65,6 +67,7 @@ internal static class TrainCommand
             : new Sgd(s.LearningRate, s.Momentum, s.WeightDecay);
         long batchesPerEpoch = (data.Train.Count + s.Batch - 1) / s.Batch;
         var schedule = new CosineAnnealing(s.LearningRate, s.Epochs * batchesPerEpoch);
+        if (s.Device == "cuda") return TrainOnGpu(s, net, data, train, augmented, parameters, schedule, output, ct);
         var trainer = new Trainer(net, parameters, optimizer, s.Batch, s.Seed, schedule, s.Workers);
         if (s.Resume is not null) TrainingCheckpoint.Resume(s.Resume, trainer);
 
@@ -100,6 +103,37 @@ internal static class TrainCommand
         test ??= trainer.Evaluate(data.Test);
         AnsiConsole.MarkupLine($"Test accuracy: [bold]{test.Top1Accuracy:P2}[/] (top-5 {test.Top5Accuracy:P2}, loss {test.MeanLoss:0.0000}) "
             + $"after {trainer.Epoch} epochs; checkpoint {Markup.Escape(output)}");
+        return 0;
+    }
+
+    /// <summary>
+    /// The same schedule, shuffles and checkpoints as the CPU path, with forward, backward and SGD in the network's
+    /// generated GPU program. Without a GPU, opening the device says so and suggests --device cpu.
+    /// </summary>
+    private static int TrainOnGpu(TrainSettings s, ICpuNetwork net, FashionMnist data, IBatchSource train, AugmentedBatchSource? augmented,
+        float[] parameters, ILearningRateSchedule schedule, string output, CancellationToken ct)
+    {
+        if (s.Optimizer != "sgd" || s.Resume is not null)
+            throw new ArgumentException("--device cuda trains with SGD from a fresh start for now: drop --optimizer adam and --resume, or use --device cpu.");
+        using var device = NetDsl.Runtime.Cuda.CudaDevice.Open();
+        var program = ((IGpuNetwork)net).GpuProgram;
+        using var backend = new NetDsl.Runtime.Cuda.CudaKernelBackend(device, program, net.Description.Name);
+        using var gpu = new GpuTrainer(net, program, backend, parameters, s.Batch, s.LearningRate, s.Momentum, s.WeightDecay);
+        AnsiConsole.MarkupLine($"Training [bold]{net.Description.Name}[/] on {Markup.Escape(device.Name)} ({device.ComputeCapability.RealArchitecture}): "
+            + $"sgd lr {s.LearningRate} (cosine), batch {s.Batch}, seed {s.Seed}{(s.Augment ? ", augmented" : "")}.");
+        EvaluationResult? test = null;
+        while (gpu.Epoch < s.Epochs)
+        {
+            int epoch = gpu.Epoch + 1;
+            if (augmented is not null) augmented.Epoch = gpu.Epoch;
+            var result = TrainingProgressBar.Run($"epoch {epoch}/{s.Epochs}", progress => gpu.TrainEpoch(train, s.Seed, schedule, progress, ct));
+            test = gpu.Evaluate(data.Test);
+            gpu.DownloadParameters(parameters);
+            TrainingCheckpoint.SaveParameters(output, net.Description, parameters);
+            AnsiConsole.MarkupLine($"epoch {epoch,2}/{s.Epochs}  loss {result.MeanLoss:0.0000}  test [bold]{test.Top1Accuracy:P2}[/] "
+                + $"(top-5 {test.Top5Accuracy:P2})  {result.SamplesPerSecond:N0} images/s  {result.Elapsed.TotalSeconds:0.0} s");
+        }
+        AnsiConsole.MarkupLine($"Test accuracy: [bold]{test!.Top1Accuracy:P2}[/] (top-5 {test.Top5Accuracy:P2}) after {gpu.Epoch} epochs on the GPU; weights {Markup.Escape(output)}");
         return 0;
     }
 }

@@ -19,7 +19,10 @@ internal static class CudaEmitter
         cuda.Loss();
         foreach (var l in plan.Layers.Reverse().Where(l => l.NeedsGradient)) cuda.Backward(l);
 
-        var w = CodeWriter.ForClass(plan.Spec.Namespace, plan.Spec.ClassName);
+        var w = CodeWriter.ForClass(plan.Spec.Namespace, plan.Spec.ClassName, "global::NetDsl.Runtime.IGpuNetwork");
+        w.Line(CodeWriter.GeneratedCode);
+        w.Line("global::NetDsl.Runtime.CudaProgram global::NetDsl.Runtime.IGpuNetwork.GpuProgram => CudaProgram;");
+        w.Line();
         w.Line("/// <summary>The GPU program: CUDA C source and the kernels of one forward and one backward pass, in order.</summary>");
         w.Line(CodeWriter.GeneratedCode);
         w.Line("public static global::NetDsl.Runtime.CudaProgram CudaProgram { get; } = new(CudaSource,");

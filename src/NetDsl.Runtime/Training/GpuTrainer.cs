@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using NetDsl.Runtime.Cuda;
+using NetDsl.Runtime.Data;
 
 namespace NetDsl.Runtime.Training;
 
@@ -50,6 +52,68 @@ public sealed class GpuTrainer : IDisposable
     }
 
     public int Capacity { get; }
+
+    /// <summary>Completed epochs; the next <see cref="TrainEpoch"/> trains this index.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>Optimizer steps taken (the schedule's clock).</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>
+    /// One pass over <paramref name="data"/> in a shuffled order that depends only on (seed, epoch), as on the CPU,
+    /// with the learning rate from <paramref name="schedule"/> at every step.
+    /// </summary>
+    public EpochResult TrainEpoch(IBatchSource data, ulong seed, ILearningRateSchedule? schedule = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+    {
+        var order = new int[data.Count];
+        new SplitMix64(SplitMix64.Hash(seed, 1, (ulong)Epoch)).Permutation(order);
+        var inputs = new float[Capacity * _network.Layout.InputSize];
+        var labels = new int[Capacity];
+        var clock = Stopwatch.StartNew();
+        double lossSum = 0;
+        int batches = (data.Count + Capacity - 1) / Capacity;
+        for (int b = 0; b < batches; b++)
+        {
+            ct.ThrowIfCancellationRequested();
+            int n = Math.Min(Capacity, data.Count - b * Capacity);
+            data.Fill(order.AsSpan(b * Capacity, n), inputs, labels);
+            if (schedule is not null) LearningRate = schedule.At(Steps);
+            lossSum += n * Step(inputs.AsSpan(0, n * _network.Layout.InputSize), labels.AsSpan(0, n), SplitMix64.Hash(seed, 2, (ulong)Steps));
+            Steps++;
+            progress?.Report(new TrainingProgress(Epoch + 1, b + 1, batches, (long)b * Capacity + n, lossSum / ((long)b * Capacity + n),
+                double.NaN, LearningRate, ((long)b * Capacity + n) / clock.Elapsed.TotalSeconds, clock.Elapsed));
+        }
+        Epoch++;
+        return new EpochResult(Epoch, lossSum / data.Count, double.NaN, data.Count, clock.Elapsed);
+    }
+
+    /// <summary>Top-1, top-5 and mean loss in evaluation mode (no dropout, running statistics), reading back the logits.</summary>
+    public EvaluationResult Evaluate(IBatchSource data)
+    {
+        var layout = _network.Layout;
+        var inputs = new float[Capacity * layout.InputSize];
+        var labels = new int[Capacity];
+        var logits = new float[Capacity * layout.Classes];
+        var indices = new int[Capacity];
+        double lossSum = 0;
+        long top1 = 0, top5 = 0;
+        for (int start = 0; start < data.Count; start += Capacity)
+        {
+            int n = Math.Min(Capacity, data.Count - start);
+            for (int i = 0; i < n; i++) indices[i] = start + i;
+            data.Fill(indices.AsSpan(0, n), inputs, labels);
+            lossSum += n * Loss(inputs.AsSpan(0, n * layout.InputSize), labels.AsSpan(0, n));
+            _activations.Download(logits.AsSpan(0, n * layout.Classes), (long)layout.LogitsOffset * Capacity);
+            for (int i = 0; i < n; i++)
+            {
+                int rank = ParallelPass.RankOf(logits.AsSpan(i * layout.Classes, layout.Classes), labels[i]);
+                top1 += rank == 0 ? 1 : 0;
+                top5 += rank < 5 ? 1 : 0;
+            }
+        }
+        return new EvaluationResult(lossSum / data.Count, (double)top1 / data.Count, (double)top5 / data.Count, data.Count);
+    }
 
     public double LearningRate
     {

@@ -3,8 +3,11 @@
 
 namespace Zoo;
 
-partial class LeNet5Classic
+partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
 {
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
+    global::NetDsl.Runtime.CudaProgram global::NetDsl.Runtime.IGpuNetwork.GpuProgram => CudaProgram;
+
     /// <summary>The GPU program: CUDA C source and the kernels of one forward and one backward pass, in order.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public static global::NetDsl.Runtime.CudaProgram CudaProgram { get; } = new(CudaSource,

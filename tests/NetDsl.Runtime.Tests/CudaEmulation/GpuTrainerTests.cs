@@ -43,6 +43,50 @@ public class GpuTrainerTests
                 $"{name} parameter {i} ({(i < trainable ? "trainable" : "running statistic")}): CPU {cpu[i]:G7}, emulated GPU {trained[i]:G7}");
     }
 
+    [Fact]
+    public void Epochs_on_the_emulated_gpu_match_the_cpu_trainer()
+    {
+        var net = new LeNet5();
+        var data = new RandomImages(10, net.Description.Input, seed: 4);
+        var parameters = new float[net.Description.ParameterCount];
+        net.InitializeParameters<float>(parameters, 1);
+        ILearningRateSchedule Schedule() => new CosineAnnealing(0.05, 6);
+
+        var cpu = new Trainer(net, (float[])parameters.Clone(), new Sgd(0.05, 0.9, 5e-4), batchSize: 4, seed: 7, Schedule(), workers: 1);
+        using var backend = new EmulatedKernelBackend(LeNet5.CudaProgram);
+        using var gpu = new GpuTrainer(net, LeNet5.CudaProgram, backend, parameters, capacity: 4, learningRate: 0.05);
+        for (int epoch = 0; epoch < 2; epoch++)
+            Assert.Equal(cpu.TrainEpoch(data).MeanLoss, gpu.TrainEpoch(data, seed: 7, Schedule()).MeanLoss, 1e-4);
+
+        var trained = new float[parameters.Length];
+        gpu.DownloadParameters(trained);
+        double scale = cpu.Parameters.Max(Math.Abs);
+        for (int i = 0; i < trained.Length; i++) Assert.True(Math.Abs(cpu.Parameters[i] - trained[i]) <= 1e-4 * scale, $"parameter {i}");
+        var (c, g) = (cpu.Evaluate(data), gpu.Evaluate(data));
+        Assert.Equal((c.Top1Accuracy, c.Top5Accuracy), (g.Top1Accuracy, g.Top5Accuracy));
+        Assert.Equal(c.MeanLoss, g.MeanLoss, 1e-4);
+    }
+
+    /// <summary>Uniform random images with random labels.</summary>
+    private sealed class RandomImages(int count, Shape shape, int seed) : NetDsl.Runtime.Data.IBatchSource
+    {
+        private readonly float[] _pixels = Enumerable.Range(0, count * shape.Size).Select(i => (float)new Random(seed + i).NextDouble()).ToArray();
+        private readonly int[] _labels = Enumerable.Range(0, count).Select(i => new Random(seed * 31 + i).Next(10)).ToArray();
+
+        public int Count => count;
+        public Shape SampleShape => shape;
+        public int Classes => 10;
+
+        public void Fill(ReadOnlySpan<int> indices, Span<float> inputs, Span<int> labels)
+        {
+            for (int i = 0; i < indices.Length; i++)
+            {
+                _pixels.AsSpan(indices[i] * shape.Size, shape.Size).CopyTo(inputs.Slice(i * shape.Size));
+                labels[i] = _labels[indices[i]];
+            }
+        }
+    }
+
     /// <summary>The CPU reference: the generated CPU program on one worker, then PyTorch-exact SGD.</summary>
     private static List<double> CpuSteps(ICpuNetwork net, float[] p, List<(float[] Inputs, int[] Labels)> batches)
     {

@@ -20,8 +20,7 @@ public class ZooCudaCompilesTests
         Assert.True(failures.Count == 0, string.Join("\n\n", failures.Select(f => $"{f.name}:\n{f.error}")));
     }
 
-    private static CudaProgram Program(string name) =>
-        (CudaProgram)Zoo.Create(name).GetType().GetProperty("CudaProgram")!.GetValue(null)!;
+    private static CudaProgram Program(string name) => ((IGpuNetwork)Zoo.Create(name)).GpuProgram;
 
     private static string? SyntaxCheck(string source)
     {
