@@ -42,14 +42,16 @@ public sealed class ConvAttribute : LayerAttribute
     public bool Bias { get; set; } = true;
 }
 
-/// <summary>Max pooling over Kernel×Kernel windows. Stride defaults to Kernel; a smaller stride overlaps windows.</summary>
-[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class MaxPoolAttribute(int kernel) : LayerAttribute
+/// <summary>
+/// Pooling over Kernel×Kernel windows. Stride defaults to Kernel; a smaller stride overlaps windows. Output size as
+/// PyTorch's: floor (or, with <see cref="CeilMode"/>, ceiling) of (in + 2·Padding − Kernel) / Stride, plus one.
+/// </summary>
+public abstract class PoolAttribute(int kernel) : LayerAttribute
 {
     public int Kernel { get; } = kernel;
     /// <summary>0 (the default) means equal to <see cref="Kernel"/>.</summary>
     public int Stride { get; set; }
-    /// <summary>Implicit −∞ padding on every side (at most half the kernel).</summary>
+    /// <summary>Implicit padding on every side (at most half the kernel): −∞ for max pooling, counted zeros for average pooling.</summary>
     public int Padding { get; set; }
     /// <summary>Round the output size up, as PyTorch's ceil_mode (GoogLeNet).</summary>
     public bool CeilMode { get; set; }
@@ -57,17 +59,13 @@ public sealed class MaxPoolAttribute(int kernel) : LayerAttribute
     public bool Strided { get; set; }
 }
 
-/// <summary>Average pooling over Kernel×Kernel windows (padding counts towards the divisor, as PyTorch's default).</summary>
+/// <summary>Max pooling: the largest value of each window.</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class AvgPoolAttribute(int kernel) : LayerAttribute
-{
-    public int Kernel { get; } = kernel;
-    /// <summary>0 (the default) means equal to <see cref="Kernel"/>.</summary>
-    public int Stride { get; set; }
-    public int Padding { get; set; }
-    public bool CeilMode { get; set; }
-    public bool Strided { get; set; }
-}
+public sealed class MaxPoolAttribute(int kernel) : PoolAttribute(kernel);
+
+/// <summary>Average pooling: padding counts towards the divisor, as PyTorch's default (count_include_pad).</summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class AvgPoolAttribute(int kernel) : PoolAttribute(kernel);
 
 /// <summary>Averages each channel over all positions: (C,H,W) → (C).</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
