@@ -11,5 +11,6 @@ var root = new RootCommand("netdsl: declare, train, run and inspect convolutiona
     EvalCommand.Create(),
     SummaryCommand.Create(),
     BenchCommand.Create(),
+    GpuCheckCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -67,7 +67,7 @@ public sealed class GpuTrainer : IDisposable
         IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
     {
         var order = new int[data.Count];
-        new SplitMix64(SplitMix64.Hash(seed, 1, (ulong)Epoch)).Permutation(order);
+        new SplitMix64(SplitMix64.Hash(seed, Trainer.ShuffleStream, (ulong)Epoch)).Permutation(order);
         var inputs = new float[Capacity * _network.Layout.InputSize];
         var labels = new int[Capacity];
         var clock = Stopwatch.StartNew();
@@ -79,7 +79,7 @@ public sealed class GpuTrainer : IDisposable
             int n = Math.Min(Capacity, data.Count - b * Capacity);
             data.Fill(order.AsSpan(b * Capacity, n), inputs, labels);
             if (schedule is not null) LearningRate = schedule.At(Steps);
-            lossSum += n * Step(inputs.AsSpan(0, n * _network.Layout.InputSize), labels.AsSpan(0, n), SplitMix64.Hash(seed, 2, (ulong)Steps));
+            lossSum += n * Step(inputs.AsSpan(0, n * _network.Layout.InputSize), labels.AsSpan(0, n), SplitMix64.Hash(seed, Trainer.DropoutStream, (ulong)Steps));
             Steps++;
             progress?.Report(new TrainingProgress(Epoch + 1, b + 1, batches, (long)b * Capacity + n, lossSum / ((long)b * Capacity + n),
                 double.NaN, LearningRate, ((long)b * Capacity + n) / clock.Elapsed.TotalSeconds, clock.Elapsed));

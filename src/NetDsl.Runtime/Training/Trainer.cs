@@ -10,7 +10,8 @@ namespace NetDsl.Runtime.Training;
 /// </summary>
 public sealed class Trainer
 {
-    private const ulong ShuffleStream = 1, DropoutStream = 2;
+    // Random streams of one seed; GpuTrainer draws the same ones, so both paths shuffle and drop out alike.
+    internal const ulong ShuffleStream = 1, DropoutStream = 2;
     private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly ParallelPass _training;

@@ -43,18 +43,19 @@ public class GpuTrainerTests
                 $"{name} parameter {i} ({(i < trainable ? "trainable" : "running statistic")}): CPU {cpu[i]:G7}, emulated GPU {trained[i]:G7}");
     }
 
-    [Fact]
-    public void Epochs_on_the_emulated_gpu_match_the_cpu_trainer()
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Epochs_on_the_emulated_gpu_match_the_cpu_trainer(string name)
     {
-        var net = new LeNet5();
-        var data = new RandomImages(10, net.Description.Input, seed: 4);
+        (ICpuNetwork net, CudaProgram program) = name == "LeNet5" ? ((ICpuNetwork)new LeNet5(), LeNet5.CudaProgram) : (new GraphNet(), GraphNet.CudaProgram);
+        var data = RandomImages(10, net.Description.Input, net.Description.Classes, seed: 4);
         var parameters = new float[net.Description.ParameterCount];
         net.InitializeParameters<float>(parameters, 1);
         ILearningRateSchedule Schedule() => new CosineAnnealing(0.05, 6);
 
         var cpu = new Trainer(net, (float[])parameters.Clone(), new Sgd(0.05, 0.9, 5e-4), batchSize: 4, seed: 7, Schedule(), workers: 1);
-        using var backend = new EmulatedKernelBackend(LeNet5.CudaProgram);
-        using var gpu = new GpuTrainer(net, LeNet5.CudaProgram, backend, parameters, capacity: 4, learningRate: 0.05);
+        using var backend = new EmulatedKernelBackend(program);
+        using var gpu = new GpuTrainer(net, program, backend, parameters, capacity: 4, learningRate: 0.05);
         for (int epoch = 0; epoch < 2; epoch++)
             Assert.Equal(cpu.TrainEpoch(data).MeanLoss, gpu.TrainEpoch(data, seed: 7, Schedule()).MeanLoss, 1e-4);
 
@@ -68,23 +69,11 @@ public class GpuTrainerTests
     }
 
     /// <summary>Uniform random images with random labels.</summary>
-    private sealed class RandomImages(int count, Shape shape, int seed) : NetDsl.Runtime.Data.IBatchSource
+    private static NetDsl.Runtime.Data.ArrayBatchSource RandomImages(int count, Shape shape, int classes, int seed)
     {
-        private readonly float[] _pixels = Enumerable.Range(0, count * shape.Size).Select(i => (float)new Random(seed + i).NextDouble()).ToArray();
-        private readonly int[] _labels = Enumerable.Range(0, count).Select(i => new Random(seed * 31 + i).Next(10)).ToArray();
-
-        public int Count => count;
-        public Shape SampleShape => shape;
-        public int Classes => 10;
-
-        public void Fill(ReadOnlySpan<int> indices, Span<float> inputs, Span<int> labels)
-        {
-            for (int i = 0; i < indices.Length; i++)
-            {
-                _pixels.AsSpan(indices[i] * shape.Size, shape.Size).CopyTo(inputs.Slice(i * shape.Size));
-                labels[i] = _labels[indices[i]];
-            }
-        }
+        var random = new Random(seed);
+        return new(shape, classes, Enumerable.Range(0, count * shape.Size).Select(_ => (float)random.NextDouble()).ToArray(),
+            Enumerable.Range(0, count).Select(_ => random.Next(classes)).ToArray());
     }
 
     /// <summary>The CPU reference: the generated CPU program on one worker, then PyTorch-exact SGD.</summary>

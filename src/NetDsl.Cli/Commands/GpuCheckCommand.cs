@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Diagnostics;
+using NetDsl.Networks;
+using NetDsl.Runtime;
+using NetDsl.Runtime.Cuda;
+using NetDsl.Runtime.Data;
+using NetDsl.Runtime.Training;
+using Spectre.Console;
+
+namespace NetDsl.Cli.Commands;
+
+/// <summary>
+/// <c>netdsl gpucheck</c>: on a GPU, compiles every network's generated program with NVRTC (cold, then from the cache)
+/// and checks one training step (forward, backward, SGD) against the CPU trainer on the same batch. Writes a
+/// markdown report for bench/results.
+/// </summary>
+internal static class GpuCheckCommand
+{
+    public static Command Create()
+    {
+        var networks = new Option<string[]>("--networks") { Description = "Networks to check (default: the whole zoo).", AllowMultipleArgumentsPerToken = true };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 2 };
+        var output = new Option<string?>("--out") { Description = "Markdown report file." };
+        var command = new Command("gpucheck", "Check every network's GPU program against the CPU on this machine's GPU.") { networks, batch, output };
+        command.SetAction(result => CommonOptions.Guard(() => Run(result.GetValue(networks) is { Length: > 0 } n ? n : Zoo.Names.ToArray(),
+            result.GetValue(batch), result.GetValue(output))));
+        return command;
+    }
+
+    private static int Run(string[] names, int batch, string? output)
+    {
+        using var device = CudaDevice.Open();
+        var cache = new CudaKernelCache(Path.Combine(Path.GetTempPath(), $"netdsl-gpucheck-{Environment.ProcessId}"));
+        var table = new Table().AddColumns("network", "cold compile", "cached load", "loss CPU", "loss GPU", "max |Δp| / max |p|", "verdict");
+        var report = new List<string> { $"# gpucheck on {device.Name} ({device.ComputeCapability.RealArchitecture}, driver {device.DriverVersion})", "",
+            "| network | cold compile | cached load | loss CPU | loss GPU | max rel. parameter difference | verdict |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |" };
+        int failures = 0;
+        foreach (var name in names)
+        {
+            var net = Zoo.Create(name);
+            var program = ((IGpuNetwork)net).GpuProgram;
+            var clock = Stopwatch.StartNew();
+            new CudaKernelBackend(device, program, net.Description.Name, cache).Dispose();
+            var cold = clock.Elapsed;
+            clock.Restart();
+            using var backend = new CudaKernelBackend(device, program, net.Description.Name, cache);
+            var warm = clock.Elapsed;
+
+            var data = RandomBatch(net, batch);
+            var parameters = new float[net.Description.ParameterCount];
+            net.InitializeParameters<float>(parameters, 1);
+            var cpu = new Trainer(net, (float[])parameters.Clone(), new Sgd(0.01, 0.9, 5e-4), batch, seed: 3, workers: Environment.ProcessorCount);
+            double cpuLoss = cpu.TrainEpoch(data).MeanLoss;
+            using var gpu = new GpuTrainer(net, program, backend, parameters, batch, 0.01, 0.9, 5e-4);
+            double gpuLoss = gpu.TrainEpoch(data, seed: 3).MeanLoss;
+            gpu.DownloadParameters(parameters);
+            double scale = cpu.Parameters.Max(Math.Abs), worst = 0;
+            for (int i = 0; i < parameters.Length; i++) worst = Math.Max(worst, Math.Abs(cpu.Parameters[i] - parameters[i]) / scale);
+            bool pass = worst <= 1e-3 && Math.Abs(cpuLoss - gpuLoss) <= 1e-3 * Math.Max(1, Math.Abs(cpuLoss));
+            failures += pass ? 0 : 1;
+            string[] row = [name, $"{cold.TotalMilliseconds:N0} ms", $"{warm.TotalMilliseconds:N1} ms", $"{cpuLoss:G6}", $"{gpuLoss:G6}", $"{worst:E2}", pass ? "pass" : "FAIL"];
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+            report.Add("| " + string.Join(" | ", row) + " |");
+        }
+        AnsiConsole.Write(table);
+        if (output is not null) File.WriteAllLines(output, report);
+        AnsiConsole.MarkupLine(failures == 0 ? "[green]Every network's GPU step matches the CPU.[/]" : $"[red]{failures} network(s) differ.[/]");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static ArrayBatchSource RandomBatch(ICpuNetwork net, int batch)
+    {
+        var random = new Random(5);
+        var shape = net.Description.Input;
+        return new ArrayBatchSource(shape, net.Description.Classes,
+            Enumerable.Range(0, batch * shape.Size).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(),
+            Enumerable.Range(0, batch).Select(_ => random.Next(net.Description.Classes)).ToArray());
+    }
+}
