@@ -46,6 +46,20 @@ internal static class CudaEmitter
     /// <summary>Accumulates kernels: a narration line, the extern "C" kernel, and its launch.</summary>
     private sealed class Cuda(NetworkPlan plan, string[] ids)
     {
+        /// <summary>
+        /// Convolution or dense layers whose only reader is an activation: one kernel computes both and writes the
+        /// activation's slot; backward takes dL/d(pre-activation) from the activation's output. Keyed by producer.
+        /// </summary>
+        private readonly Dictionary<int, NodePlan> _fused = plan.Layers
+            .Where(l => l.Kind is LayerKind.Conv or LayerKind.Dense)
+            .Select(l => (Producer: l, Readers: plan.Layers.Where(r => r.Inputs.Contains(l.Id)).ToList()))
+            .Where(p => p.Readers.Count == 1 && p.Readers[0].Inputs.Count == 1 && ActivationCode(p.Readers[0]) > 0)
+            .ToDictionary(p => p.Producer.Id, p => p.Readers[0]);
+
+        private bool Absorbed(NodePlan l) => _fused.Values.Any(a => a.Id == l.Id);
+
+        private static int ActivationCode(NodePlan l) => l.Kind switch { LayerKind.Relu => 1, LayerKind.Tanh => 2, LayerKind.Sigmoid => 3, _ => 0 };
+
         public List<string> Source { get; } = Header(plan);
         public List<Launch> ForwardLaunches { get; } = new();
         public List<Launch> BackwardLaunches { get; } = new();
@@ -75,13 +89,17 @@ internal static class CudaEmitter
 
         public void Forward(NodePlan l)
         {
-            string y = $"SLOT({l.Slot})", x = In(l, 0), name = ids[l.Id] + "_forward", say = Narrate(l);
+            if (Absorbed(l)) return;   // computed by its producer's kernel
+            var activation = _fused.TryGetValue(l.Id, out var a) ? a : null;
+            string y = $"SLOT({(activation ?? l).Slot})", x = In(l, 0), name = ids[l.Id] + "_forward";
+            string say = Narrate(l) + (activation is null ? "" : $", fused with {activation.Name} {activation.Kind}");
+            int act = activation is null ? 0 : ActivationCode(activation);
             long outSize = l.Out.Size, inSize = l.In.Size;
             switch (l.Kind)
             {
                 case LayerKind.Conv:
                     Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"netdsl::conv2d_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
+                        $"netdsl::conv2d_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
                     break;
                 case LayerKind.MaxPool or LayerKind.AvgPool:
                     Kernel(ForwardLaunches, name, say, outSize, 0, $"netdsl::pool2d_forward<{Pool(l)}>({y}, {x}, a.n);");
@@ -92,7 +110,7 @@ internal static class CudaEmitter
                     break;
                 case LayerKind.Dense:
                     Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"netdsl::dense_forward<{inSize}, {outSize}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
+                        $"netdsl::dense_forward<{inSize}, {outSize}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
                     break;
                 case LayerKind.Dropout:
                     Kernel(ForwardLaunches, name, say, outSize, 0,
@@ -149,7 +167,12 @@ internal static class CudaEmitter
                     edges.Select((e, i) => i == 0 ? $"netdsl::copy(GRAD({l.Slot}), GRAD({e.Slot}), (long long)a.n * {l.Out.Size});"
                         : $"netdsl::accumulate(GRAD({l.Slot}), GRAD({e.Slot}), (long long)a.n * {l.Out.Size});").ToArray());
 
-            string name = ids[l.Id] + "_backward", say = Narrate(l), dy = $"GRAD({l.Slot})", x = In(l, 0), y = $"SLOT({l.Slot})";
+            if (Absorbed(l)) return;   // its derivative is applied inside its producer's backward kernels
+            var activation = _fused.TryGetValue(l.Id, out var a) ? a : null;
+            int act = activation is null ? 0 : ActivationCode(activation);
+            string name = ids[l.Id] + "_backward", x = In(l, 0);
+            string say = Narrate(l) + (activation is null ? "" : $", through {activation.Name} {activation.Kind}");
+            string dy = $"GRAD({(activation ?? l).Slot})", y = $"SLOT({(activation ?? l).Slot})", fusedY = activation is null ? "nullptr" : y;
             string? dx = Dx(l, 0);
             long outSize = l.Out.Size, inSize = l.In.Size;
             switch (l.Kind)
@@ -157,14 +180,14 @@ internal static class CudaEmitter
                 case LayerKind.Conv:
                     var conv = new List<string>
                     {
-                        $"netdsl::conv2d_backward_weights<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {x}, a.n);",
+                        $"netdsl::conv2d_backward_weights<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {fusedY}, {x}, a.n);",
                     };
-                    if (dx is not null) conv.Add($"netdsl::conv2d_backward_input<{Conv(l)}>({dx}, {dy}, {Param(l, "weight")}, a.n);");
+                    if (dx is not null) conv.Add($"netdsl::conv2d_backward_input<{Conv(l)}, {act}>({dx}, {dy}, {fusedY}, {Param(l, "weight")}, a.n);");
                     Kernel(BackwardLaunches, name, say, dx is null ? 0 : inSize, l.Tensors.Sum(t => (long)t.Length), conv.ToArray());
                     break;
                 case LayerKind.Dense:
-                    var dense = new List<string> { $"netdsl::dense_backward_weights<{inSize}, {outSize}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {x}, a.n);" };
-                    if (dx is not null) dense.Add($"netdsl::dense_backward_input<{inSize}, {outSize}>({dx}, {dy}, {Param(l, "weight")}, a.n);");
+                    var dense = new List<string> { $"netdsl::dense_backward_weights<{inSize}, {outSize}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {fusedY}, {x}, a.n);" };
+                    if (dx is not null) dense.Add($"netdsl::dense_backward_input<{inSize}, {outSize}, {act}>({dx}, {dy}, {fusedY}, {Param(l, "weight")}, a.n);");
                     Kernel(BackwardLaunches, name, say, dx is null ? 0 : inSize, l.Tensors.Sum(t => (long)t.Length), dense.ToArray());
                     break;
                 case LayerKind.BatchNorm:

@@ -13,11 +13,9 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
         {
             new("Stem_0_forward", 867, 0),
             new("Down_0_forward", 648, 0),
-            new("Down_1_forward", 648, 0),
             new("Pool_0_forward", 128, 0),
             new("Pool_1_forward", 128, 0),
             new("Head_0_forward", 16, 0),
-            new("Head_1_forward", 16, 0),
             new("Head_2_forward", 16, 0),
             new("Head_3_forward", 4, 0),
             new("loss_forward", 1, 0),
@@ -27,11 +25,9 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             new("loss_backward", 4, 0),
             new("Head_3_backward", 16, 68),
             new("Head_2_backward", 16, 0),
-            new("Head_1_backward", 16, 0),
             new("Head_0_backward", 128, 2064),
             new("Pool_1_backward", 128, 0),
             new("Pool_0_backward", 648, 0),
-            new("Down_1_backward", 648, 0),
             new("Down_0_backward", 0, 224),
         });
 
@@ -51,16 +47,10 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             netdsl::pool2d_forward<3, 17, 17, 1, 1, 0, 17, 17, false>(SLOT(867), SLOT(0), a.n);
         }
 
-        // Down.0 Conv: (N,3,17,17) -> (N,8,9,9)
+        // Down.0 Conv: (N,3,17,17) -> (N,8,9,9), fused with Down.1 Relu
         extern "C" __global__ void Down_0_forward(NetDslArgs a)
         {
-            netdsl::conv2d_forward<3, 17, 17, 8, 3, 2, 1, 9, 9, true>(SLOT(1734), SLOT(867), PARAM(0), PARAM(216), a.n);
-        }
-
-        // Down.1 Relu: (N,8,9,9) -> (N,8,9,9)
-        extern "C" __global__ void Down_1_forward(NetDslArgs a)
-        {
-            netdsl::relu_forward(SLOT(2382), SLOT(1734), (long long)a.n * 648);
+            netdsl::conv2d_forward<3, 17, 17, 8, 3, 2, 1, 9, 9, true, 1>(SLOT(2382), SLOT(867), PARAM(0), PARAM(216), a.n);
         }
 
         // Pool.0 MaxPool: (N,8,9,9) -> (N,8,4,4)
@@ -76,16 +66,10 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             else netdsl::copy(SLOT(3158), SLOT(3030), (long long)a.n * 128);
         }
 
-        // Head.0 Dense: (N,8,4,4) -> (N,16)
+        // Head.0 Dense: (N,8,4,4) -> (N,16), fused with Head.1 Sigmoid
         extern "C" __global__ void Head_0_forward(NetDslArgs a)
         {
-            netdsl::dense_forward<128, 16>(SLOT(3414), SLOT(3158), PARAM(224), PARAM(2272), a.n);
-        }
-
-        // Head.1 Sigmoid: (N,16) -> (N,16)
-        extern "C" __global__ void Head_1_forward(NetDslArgs a)
-        {
-            netdsl::sigmoid_forward(SLOT(3430), SLOT(3414), (long long)a.n * 16);
+            netdsl::dense_forward<128, 16, 3>(SLOT(3430), SLOT(3158), PARAM(224), PARAM(2272), a.n);
         }
 
         // Head.2 Dropout: (N,16) -> (N,16)
@@ -98,7 +82,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
         // Head.3 Dense: (N,16) -> (N,4)
         extern "C" __global__ void Head_3_forward(NetDslArgs a)
         {
-            netdsl::dense_forward<16, 4>(SLOT(3478), SLOT(3446), PARAM(2288), PARAM(2352), a.n);
+            netdsl::dense_forward<16, 4, 0>(SLOT(3478), SLOT(3446), PARAM(2288), PARAM(2352), a.n);
         }
 
         // loss head: softmax cross-entropy over 4 classes
@@ -116,8 +100,8 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
         // Head.3 Dense: (N,16) -> (N,4)
         extern "C" __global__ void Head_3_backward(NetDslArgs a)
         {
-            netdsl::dense_backward_weights<16, 4>(PGRAD(2288), PGRAD(2352), GRAD(3478), SLOT(3446), a.n);
-            netdsl::dense_backward_input<16, 4>(GRAD(3446), GRAD(3478), PARAM(2288), a.n);
+            netdsl::dense_backward_weights<16, 4, 0>(PGRAD(2288), PGRAD(2352), GRAD(3478), nullptr, SLOT(3446), a.n);
+            netdsl::dense_backward_input<16, 4, 0>(GRAD(3446), GRAD(3478), nullptr, PARAM(2288), a.n);
         }
 
         // Head.2 Dropout: (N,16) -> (N,16)
@@ -126,17 +110,11 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             netdsl::multiply(GRAD(3430), GRAD(3446), SLOT(3462), (long long)a.n * 16);
         }
 
-        // Head.1 Sigmoid: (N,16) -> (N,16)
-        extern "C" __global__ void Head_1_backward(NetDslArgs a)
-        {
-            netdsl::sigmoid_backward(GRAD(3414), GRAD(3430), SLOT(3430), (long long)a.n * 16);
-        }
-
-        // Head.0 Dense: (N,8,4,4) -> (N,16)
+        // Head.0 Dense: (N,8,4,4) -> (N,16), through Head.1 Sigmoid
         extern "C" __global__ void Head_0_backward(NetDslArgs a)
         {
-            netdsl::dense_backward_weights<128, 16>(PGRAD(224), PGRAD(2272), GRAD(3414), SLOT(3158), a.n);
-            netdsl::dense_backward_input<128, 16>(GRAD(3158), GRAD(3414), PARAM(224), a.n);
+            netdsl::dense_backward_weights<128, 16, 3>(PGRAD(224), PGRAD(2272), GRAD(3430), SLOT(3430), SLOT(3158), a.n);
+            netdsl::dense_backward_input<128, 16, 3>(GRAD(3158), GRAD(3430), SLOT(3430), PARAM(224), a.n);
         }
 
         // Pool.1 Dropout: (N,8,4,4) -> (N,8,4,4)
@@ -151,16 +129,10 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             netdsl::pool2d_backward<8, 9, 9, 3, 2, 0, 4, 4, true>(GRAD(2382), GRAD(3030), SLOT(2382), a.n);
         }
 
-        // Down.1 Relu: (N,8,9,9) -> (N,8,9,9)
-        extern "C" __global__ void Down_1_backward(NetDslArgs a)
-        {
-            netdsl::relu_backward(GRAD(1734), GRAD(2382), SLOT(2382), (long long)a.n * 648);
-        }
-
-        // Down.0 Conv: (N,3,17,17) -> (N,8,9,9)
+        // Down.0 Conv: (N,3,17,17) -> (N,8,9,9), through Down.1 Relu
         extern "C" __global__ void Down_0_backward(NetDslArgs a)
         {
-            netdsl::conv2d_backward_weights<3, 17, 17, 8, 3, 2, 1, 9, 9, true>(PGRAD(0), PGRAD(216), GRAD(1734), SLOT(867), a.n);
+            netdsl::conv2d_backward_weights<3, 17, 17, 8, 3, 2, 1, 9, 9, true, 1>(PGRAD(0), PGRAD(216), GRAD(2382), SLOT(2382), SLOT(867), a.n);
         }
         """;
 }

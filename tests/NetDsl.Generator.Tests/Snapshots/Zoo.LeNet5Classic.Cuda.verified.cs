@@ -14,15 +14,11 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
         new global::NetDsl.Runtime.CudaLaunch[]
         {
             new("C1_0_forward", 4704, 0),
-            new("C1_1_forward", 4704, 0),
             new("C1_2_forward", 1176, 0),
             new("C3_0_forward", 1600, 0),
-            new("C3_1_forward", 1600, 0),
             new("C3_2_forward", 400, 0),
             new("C5_0_forward", 120, 0),
-            new("C5_1_forward", 120, 0),
             new("F6_0_forward", 84, 0),
-            new("F6_1_forward", 84, 0),
             new("Output_0_forward", 10, 0),
             new("loss_forward", 1, 0),
         },
@@ -30,15 +26,11 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
         {
             new("loss_backward", 10, 0),
             new("Output_0_backward", 84, 850),
-            new("F6_1_backward", 84, 0),
             new("F6_0_backward", 120, 10164),
-            new("C5_1_backward", 120, 0),
             new("C5_0_backward", 400, 48120),
             new("C3_2_backward", 1600, 0),
-            new("C3_1_backward", 1600, 0),
             new("C3_0_backward", 1176, 2416),
             new("C1_2_backward", 4704, 0),
-            new("C1_1_backward", 4704, 0),
             new("C1_0_backward", 0, 156),
         });
 
@@ -52,16 +44,10 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
         #define PGRAD(offset) (a.parameterGradients + (offset))
         #define STATS(offset) (a.reductions + (offset))
 
-        // C1.0 Conv: (N,1,32,32) -> (N,6,28,28)
+        // C1.0 Conv: (N,1,32,32) -> (N,6,28,28), fused with C1.1 Tanh
         extern "C" __global__ void C1_0_forward(NetDslArgs a)
         {
-            netdsl::conv2d_forward<1, 32, 32, 6, 5, 1, 0, 28, 28, true>(SLOT(1024), SLOT(0), PARAM(0), PARAM(150), a.n);
-        }
-
-        // C1.1 Tanh: (N,6,28,28) -> (N,6,28,28)
-        extern "C" __global__ void C1_1_forward(NetDslArgs a)
-        {
-            netdsl::tanh_forward(SLOT(5728), SLOT(1024), (long long)a.n * 4704);
+            netdsl::conv2d_forward<1, 32, 32, 6, 5, 1, 0, 28, 28, true, 2>(SLOT(5728), SLOT(0), PARAM(0), PARAM(150), a.n);
         }
 
         // C1.2 AvgPool: (N,6,28,28) -> (N,6,14,14)
@@ -70,16 +56,10 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             netdsl::pool2d_forward<6, 28, 28, 2, 2, 0, 14, 14, false>(SLOT(10432), SLOT(5728), a.n);
         }
 
-        // C3.0 Conv: (N,6,14,14) -> (N,16,10,10)
+        // C3.0 Conv: (N,6,14,14) -> (N,16,10,10), fused with C3.1 Tanh
         extern "C" __global__ void C3_0_forward(NetDslArgs a)
         {
-            netdsl::conv2d_forward<6, 14, 14, 16, 5, 1, 0, 10, 10, true>(SLOT(11608), SLOT(10432), PARAM(156), PARAM(2556), a.n);
-        }
-
-        // C3.1 Tanh: (N,16,10,10) -> (N,16,10,10)
-        extern "C" __global__ void C3_1_forward(NetDslArgs a)
-        {
-            netdsl::tanh_forward(SLOT(13208), SLOT(11608), (long long)a.n * 1600);
+            netdsl::conv2d_forward<6, 14, 14, 16, 5, 1, 0, 10, 10, true, 2>(SLOT(13208), SLOT(10432), PARAM(156), PARAM(2556), a.n);
         }
 
         // C3.2 AvgPool: (N,16,10,10) -> (N,16,5,5)
@@ -88,34 +68,22 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             netdsl::pool2d_forward<16, 10, 10, 2, 2, 0, 5, 5, false>(SLOT(14808), SLOT(13208), a.n);
         }
 
-        // C5.0 Conv: (N,16,5,5) -> (N,120)
+        // C5.0 Conv: (N,16,5,5) -> (N,120), fused with C5.1 Tanh
         extern "C" __global__ void C5_0_forward(NetDslArgs a)
         {
-            netdsl::conv2d_forward<16, 5, 5, 120, 5, 1, 0, 1, 1, true>(SLOT(15208), SLOT(14808), PARAM(2572), PARAM(50572), a.n);
+            netdsl::conv2d_forward<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2>(SLOT(15328), SLOT(14808), PARAM(2572), PARAM(50572), a.n);
         }
 
-        // C5.1 Tanh: (N,120) -> (N,120)
-        extern "C" __global__ void C5_1_forward(NetDslArgs a)
-        {
-            netdsl::tanh_forward(SLOT(15328), SLOT(15208), (long long)a.n * 120);
-        }
-
-        // F6.0 Dense: (N,120) -> (N,84)
+        // F6.0 Dense: (N,120) -> (N,84), fused with F6.1 Tanh
         extern "C" __global__ void F6_0_forward(NetDslArgs a)
         {
-            netdsl::dense_forward<120, 84>(SLOT(15448), SLOT(15328), PARAM(50692), PARAM(60772), a.n);
-        }
-
-        // F6.1 Tanh: (N,84) -> (N,84)
-        extern "C" __global__ void F6_1_forward(NetDslArgs a)
-        {
-            netdsl::tanh_forward(SLOT(15532), SLOT(15448), (long long)a.n * 84);
+            netdsl::dense_forward<120, 84, 2>(SLOT(15532), SLOT(15328), PARAM(50692), PARAM(60772), a.n);
         }
 
         // Output.0 Dense: (N,84) -> (N,10)
         extern "C" __global__ void Output_0_forward(NetDslArgs a)
         {
-            netdsl::dense_forward<84, 10>(SLOT(15616), SLOT(15532), PARAM(60856), PARAM(61696), a.n);
+            netdsl::dense_forward<84, 10, 0>(SLOT(15616), SLOT(15532), PARAM(60856), PARAM(61696), a.n);
         }
 
         // loss head: softmax cross-entropy over 10 classes
@@ -133,34 +101,22 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
         // Output.0 Dense: (N,84) -> (N,10)
         extern "C" __global__ void Output_0_backward(NetDslArgs a)
         {
-            netdsl::dense_backward_weights<84, 10>(PGRAD(60856), PGRAD(61696), GRAD(15616), SLOT(15532), a.n);
-            netdsl::dense_backward_input<84, 10>(GRAD(15532), GRAD(15616), PARAM(60856), a.n);
+            netdsl::dense_backward_weights<84, 10, 0>(PGRAD(60856), PGRAD(61696), GRAD(15616), nullptr, SLOT(15532), a.n);
+            netdsl::dense_backward_input<84, 10, 0>(GRAD(15532), GRAD(15616), nullptr, PARAM(60856), a.n);
         }
 
-        // F6.1 Tanh: (N,84) -> (N,84)
-        extern "C" __global__ void F6_1_backward(NetDslArgs a)
-        {
-            netdsl::tanh_backward(GRAD(15448), GRAD(15532), SLOT(15532), (long long)a.n * 84);
-        }
-
-        // F6.0 Dense: (N,120) -> (N,84)
+        // F6.0 Dense: (N,120) -> (N,84), through F6.1 Tanh
         extern "C" __global__ void F6_0_backward(NetDslArgs a)
         {
-            netdsl::dense_backward_weights<120, 84>(PGRAD(50692), PGRAD(60772), GRAD(15448), SLOT(15328), a.n);
-            netdsl::dense_backward_input<120, 84>(GRAD(15328), GRAD(15448), PARAM(50692), a.n);
+            netdsl::dense_backward_weights<120, 84, 2>(PGRAD(50692), PGRAD(60772), GRAD(15532), SLOT(15532), SLOT(15328), a.n);
+            netdsl::dense_backward_input<120, 84, 2>(GRAD(15328), GRAD(15532), SLOT(15532), PARAM(50692), a.n);
         }
 
-        // C5.1 Tanh: (N,120) -> (N,120)
-        extern "C" __global__ void C5_1_backward(NetDslArgs a)
-        {
-            netdsl::tanh_backward(GRAD(15208), GRAD(15328), SLOT(15328), (long long)a.n * 120);
-        }
-
-        // C5.0 Conv: (N,16,5,5) -> (N,120)
+        // C5.0 Conv: (N,16,5,5) -> (N,120), through C5.1 Tanh
         extern "C" __global__ void C5_0_backward(NetDslArgs a)
         {
-            netdsl::conv2d_backward_weights<16, 5, 5, 120, 5, 1, 0, 1, 1, true>(PGRAD(2572), PGRAD(50572), GRAD(15208), SLOT(14808), a.n);
-            netdsl::conv2d_backward_input<16, 5, 5, 120, 5, 1, 0, 1, 1>(GRAD(14808), GRAD(15208), PARAM(2572), a.n);
+            netdsl::conv2d_backward_weights<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2>(PGRAD(2572), PGRAD(50572), GRAD(15328), SLOT(15328), SLOT(14808), a.n);
+            netdsl::conv2d_backward_input<16, 5, 5, 120, 5, 1, 0, 1, 1, 2>(GRAD(14808), GRAD(15328), SLOT(15328), PARAM(2572), a.n);
         }
 
         // C3.2 AvgPool: (N,16,10,10) -> (N,16,5,5)
@@ -169,17 +125,11 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             netdsl::pool2d_backward<16, 10, 10, 2, 2, 0, 5, 5, false>(GRAD(13208), GRAD(14808), SLOT(13208), a.n);
         }
 
-        // C3.1 Tanh: (N,16,10,10) -> (N,16,10,10)
-        extern "C" __global__ void C3_1_backward(NetDslArgs a)
-        {
-            netdsl::tanh_backward(GRAD(11608), GRAD(13208), SLOT(13208), (long long)a.n * 1600);
-        }
-
-        // C3.0 Conv: (N,6,14,14) -> (N,16,10,10)
+        // C3.0 Conv: (N,6,14,14) -> (N,16,10,10), through C3.1 Tanh
         extern "C" __global__ void C3_0_backward(NetDslArgs a)
         {
-            netdsl::conv2d_backward_weights<6, 14, 14, 16, 5, 1, 0, 10, 10, true>(PGRAD(156), PGRAD(2556), GRAD(11608), SLOT(10432), a.n);
-            netdsl::conv2d_backward_input<6, 14, 14, 16, 5, 1, 0, 10, 10>(GRAD(10432), GRAD(11608), PARAM(156), a.n);
+            netdsl::conv2d_backward_weights<6, 14, 14, 16, 5, 1, 0, 10, 10, true, 2>(PGRAD(156), PGRAD(2556), GRAD(13208), SLOT(13208), SLOT(10432), a.n);
+            netdsl::conv2d_backward_input<6, 14, 14, 16, 5, 1, 0, 10, 10, 2>(GRAD(10432), GRAD(13208), SLOT(13208), PARAM(156), a.n);
         }
 
         // C1.2 AvgPool: (N,6,28,28) -> (N,6,14,14)
@@ -188,16 +138,10 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             netdsl::pool2d_backward<6, 28, 28, 2, 2, 0, 14, 14, false>(GRAD(5728), GRAD(10432), SLOT(5728), a.n);
         }
 
-        // C1.1 Tanh: (N,6,28,28) -> (N,6,28,28)
-        extern "C" __global__ void C1_1_backward(NetDslArgs a)
-        {
-            netdsl::tanh_backward(GRAD(1024), GRAD(5728), SLOT(5728), (long long)a.n * 4704);
-        }
-
-        // C1.0 Conv: (N,1,32,32) -> (N,6,28,28)
+        // C1.0 Conv: (N,1,32,32) -> (N,6,28,28), through C1.1 Tanh
         extern "C" __global__ void C1_0_backward(NetDslArgs a)
         {
-            netdsl::conv2d_backward_weights<1, 32, 32, 6, 5, 1, 0, 28, 28, true>(PGRAD(0), PGRAD(150), GRAD(1024), SLOT(0), a.n);
+            netdsl::conv2d_backward_weights<1, 32, 32, 6, 5, 1, 0, 28, 28, true, 2>(PGRAD(0), PGRAD(150), GRAD(5728), SLOT(5728), SLOT(0), a.n);
         }
         """;
 }

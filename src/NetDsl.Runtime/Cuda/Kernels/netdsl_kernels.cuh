@@ -13,8 +13,26 @@ namespace netdsl {
 #define NETDSL_FOR(i, total) \
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (long long)(total); i += (long long)gridDim.x * blockDim.x)
 
-// ---- convolution: y (n, Co, Ho, Wo) = conv(x (n, Ci, H, W), w) + b --------------------------------------------------
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias>
+// ---- fused activations: 0 none, 1 ReLU, 2 tanh, 3 sigmoid. A convolution or dense layer whose only reader is an
+// activation computes it in place, and its backward recovers dL/d(pre-activation) from the stored output y. ---------
+template <int Act> __device__ __forceinline__ float activate(float v)
+{
+    if (Act == 1) return v > 0.0f ? v : 0.0f;
+    if (Act == 2) return tanhf(v);
+    if (Act == 3) return 1.0f / (1.0f + expf(-v));
+    return v;
+}
+
+template <int Act> __device__ __forceinline__ float through_activation(float dy, float y)
+{
+    if (Act == 1) return y > 0.0f ? dy : 0.0f;
+    if (Act == 2) return dy * (1.0f - y * y);
+    if (Act == 3) return dy * y * (1.0f - y);
+    return dy;
+}
+
+// ---- convolution: y (n, Co, Ho, Wo) = act(conv(x (n, Ci, H, W), w) + b) ----------------------------------------------
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act = 0>
 __device__ void conv2d_forward(float* y, const float* x, const float* w, const float* b, int n)
 {
     NETDSL_FOR(i, (long long)n * Co * Ho * Wo)
@@ -34,13 +52,13 @@ __device__ void conv2d_forward(float* y, const float* x, const float* w, const f
                     sum += x[((s * Ci + ci) * H + ih) * W + iw] * w[((co * Ci + ci) * K + kh) * K + kw];
                 }
             }
-        y[i] = sum;
+        y[i] = activate<Act>(sum);
     }
 }
 
-// dx (n, Ci, H, W): every output position whose window covers (ih, iw).
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo>
-__device__ void conv2d_backward_input(float* dx, const float* dy, const float* w, int n)
+// dx (n, Ci, H, W): every output position whose window covers (ih, iw). With Act, dy and y are the activation's.
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, int Act = 0>
+__device__ void conv2d_backward_input(float* dx, const float* dy, const float* y, const float* w, int n)
 {
     NETDSL_FOR(i, (long long)n * Ci * H * W)
     {
@@ -56,7 +74,10 @@ __device__ void conv2d_backward_input(float* dx, const float* dy, const float* w
                 int u = iw + P - kw;
                 if (u < 0 || u % S != 0 || u / S >= Wo) continue;
                 for (int co = 0; co < Co; co++)
-                    sum += dy[((s * Co + co) * Ho + t / S) * Wo + u / S] * w[((co * Ci + ci) * K + kh) * K + kw];
+                {
+                    long long o = ((s * Co + co) * Ho + t / S) * Wo + u / S;
+                    sum += through_activation<Act>(dy[o], Act ? y[o] : 0.0f) * w[((co * Ci + ci) * K + kh) * K + kw];
+                }
             }
         }
         dx[i] = sum;
@@ -64,8 +85,8 @@ __device__ void conv2d_backward_input(float* dx, const float* dy, const float* w
 }
 
 // dw (Co, Ci, K, K) += Σ over samples and positions; db (Co) += Σ dy.
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias>
-__device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, const float* x, int n)
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act = 0>
+__device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, const float* y, const float* x, int n)
 {
     NETDSL_FOR(i, (long long)Co * Ci * K * K + (Bias ? Co : 0))
     {
@@ -74,7 +95,11 @@ __device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, c
             int co = (int)(i - (long long)Co * Ci * K * K);
             float sum = 0.0f;
             for (int s = 0; s < n; s++)
-                for (int p = 0; p < Ho * Wo; p++) sum += dy[((long long)s * Co + co) * Ho * Wo + p];
+                for (int p = 0; p < Ho * Wo; p++)
+                {
+                    long long o = ((long long)s * Co + co) * Ho * Wo + p;
+                    sum += through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
+                }
             db[co] += sum;
             continue;
         }
@@ -89,15 +114,16 @@ __device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, c
                 {
                     int iw = ow * S - P + kw;
                     if (iw < 0 || iw >= W) continue;
-                    sum += dy[(((long long)s * Co + co) * Ho + oh) * Wo + ow] * x[(((long long)s * Ci + ci) * H + ih) * W + iw];
+                    long long o = (((long long)s * Co + co) * Ho + oh) * Wo + ow;
+                    sum += through_activation<Act>(dy[o], Act ? y[o] : 0.0f) * x[(((long long)s * Ci + ci) * H + ih) * W + iw];
                 }
             }
         dw[i] += sum;
     }
 }
 
-// ---- dense: y (n, Out) = x (n, In) · wᵀ + b -------------------------------------------------------------------------
-template <int In, int Out>
+// ---- dense: y (n, Out) = act(x (n, In) · wᵀ + b) --------------------------------------------------------------------
+template <int In, int Out, int Act = 0>
 __device__ void dense_forward(float* y, const float* x, const float* w, const float* b, int n)
 {
     NETDSL_FOR(i, (long long)n * Out)
@@ -106,25 +132,25 @@ __device__ void dense_forward(float* y, const float* x, const float* w, const fl
         long long s = i / Out;
         float sum = b[o];
         for (int k = 0; k < In; k++) sum += x[s * In + k] * w[(long long)o * In + k];
-        y[i] = sum;
+        y[i] = activate<Act>(sum);
     }
 }
 
-template <int In, int Out>
-__device__ void dense_backward_input(float* dx, const float* dy, const float* w, int n)
+template <int In, int Out, int Act = 0>
+__device__ void dense_backward_input(float* dx, const float* dy, const float* y, const float* w, int n)
 {
     NETDSL_FOR(i, (long long)n * In)
     {
         int k = (int)(i % In);
         long long s = i / In;
         float sum = 0.0f;
-        for (int o = 0; o < Out; o++) sum += dy[s * Out + o] * w[(long long)o * In + k];
+        for (int o = 0; o < Out; o++) sum += through_activation<Act>(dy[s * Out + o], Act ? y[s * Out + o] : 0.0f) * w[(long long)o * In + k];
         dx[i] = sum;
     }
 }
 
-template <int In, int Out>
-__device__ void dense_backward_weights(float* dw, float* db, const float* dy, const float* x, int n)
+template <int In, int Out, int Act = 0>
+__device__ void dense_backward_weights(float* dw, float* db, const float* dy, const float* y, const float* x, int n)
 {
     NETDSL_FOR(i, (long long)Out * In + Out)
     {
@@ -132,12 +158,13 @@ __device__ void dense_backward_weights(float* dw, float* db, const float* dy, co
         if (i >= (long long)Out * In)
         {
             int o = (int)(i - (long long)Out * In);
-            for (int s = 0; s < n; s++) sum += dy[(long long)s * Out + o];
+            for (int s = 0; s < n; s++) sum += through_activation<Act>(dy[(long long)s * Out + o], Act ? y[(long long)s * Out + o] : 0.0f);
             db[o] += sum;
             continue;
         }
         int o = (int)(i / In), k = (int)(i % In);
-        for (int s = 0; s < n; s++) sum += dy[(long long)s * Out + o] * x[(long long)s * In + k];
+        for (int s = 0; s < n; s++)
+            sum += through_activation<Act>(dy[(long long)s * Out + o], Act ? y[(long long)s * Out + o] : 0.0f) * x[(long long)s * In + k];
         dw[i] += sum;
     }
 }
