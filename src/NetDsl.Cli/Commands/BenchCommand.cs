@@ -20,7 +20,9 @@ internal static class BenchCommand
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 300 };
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 20 };
         var workers = new Option<int?>("--workers") { Description = "Threads per batch (default: all cores)." };
-        var command = new Command("bench", "Measure training throughput (images/s).") { network, data, batch, steps, warmup, workers };
+        var device = new Option<string>("--device") { Description = "cpu, or cuda for the network's generated GPU program.", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var command = new Command("bench", "Measure training throughput (images/s).") { network, data, batch, steps, warmup, workers, device };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
             var net = Zoo.Create(result.GetValue(network)!);
@@ -28,6 +30,17 @@ internal static class BenchCommand
             var train = FashionMnist.Load(result.GetValue(data)).Train;
             var parameters = new float[net.Description.ParameterCount];
             net.InitializeParameters<float>(parameters, 1);
+            if (result.GetValue(device) == "cuda")
+            {
+                using var gpu = NetDsl.Runtime.Cuda.CudaDevice.Open();
+                var program = ((IGpuNetwork)net).GpuProgram;
+                using var backend = new NetDsl.Runtime.Cuda.CudaKernelBackend(gpu, program, net.Description.Name);
+                using var gpuTrainer = new GpuTrainer(net, program, backend, parameters, b, 0.01, 0.9, 5e-4);
+                gpuTrainer.TrainEpoch(new FirstSamples(train, w * b), seed: 1);
+                var gpuTimed = gpuTrainer.TrainEpoch(new FirstSamples(train, n * b), seed: 1);
+                Console.WriteLine($"netdsl {net.Description.Name} device={gpu.Name.Replace(' ', '_')} batch={b} steps={n} images_per_s={gpuTimed.SamplesPerSecond:0.0}");
+                return 0;
+            }
             var trainer = new Trainer(net, parameters, new Sgd(0.01, 0.9, 5e-4), b, workers: result.GetValue(workers));
             trainer.TrainEpoch(new FirstSamples(train, w * b));
             var timed = trainer.TrainEpoch(new FirstSamples(train, n * b));
