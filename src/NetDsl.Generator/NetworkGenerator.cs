@@ -49,7 +49,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(blocks, static (spc, block) => Emitter.Emit(spc, block));
 
         // Diagnostics need the syntax trees (for #pragma and .editorconfig), so only this cheap step sees the compilation.
-        var diagnostics = plans.Select(static (plan, _) => plan.Diagnostics)
+        var diagnostics = plans.Combine(hasRuntime).Select(static (input, _) => Emitter.DiagnosticsOf(input.Left, input.Right))
             .Collect().Combine(blocks.Select(static (block, _) => block.Diagnostics).Collect())
             .Select(static (all, _) => all.Left.Concat(all.Right).SelectMany(d => d).ToEquatableArray());
         context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider),

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Model;
@@ -10,16 +11,9 @@ internal static class Emitter
     public static void Emit(SourceProductionContext context, NetworkPlan plan, bool hasRuntime)
     {
         string hint = plan.Spec.FullName;
-
-        if (plan.HasErrors || plan.Nodes.Count <= 1)
+        if (!IsSound(plan) || !hasRuntime)
         {
             // Keeps the partial stage properties implemented so our diagnostic is the only error the user sees.
-            context.AddSource(hint + ".Stubs.g.cs", StubEmitter.Emit(plan.Spec.Namespace, plan.Spec.ClassName, plan.Spec.Stages, plan.Spec.ClassName + " has compile-time errors"));
-            return;
-        }
-        if (!hasRuntime)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(Catalog.MissingRuntime, plan.Spec.Location?.ToLocation(), plan.Spec.ClassName));
             context.AddSource(hint + ".Stubs.g.cs", StubEmitter.Emit(plan.Spec.Namespace, plan.Spec.ClassName, plan.Spec.Stages, plan.Spec.ClassName + " has compile-time errors"));
             return;
         }
@@ -27,6 +21,14 @@ internal static class Emitter
         context.AddSource(hint + ".Cpu.g.cs", CpuEmitter.Emit(plan));
         context.AddSource(hint + ".Cuda.g.cs", CudaEmitter.Emit(plan));
     }
+
+    /// <summary>A network's diagnostics, plus NDSL0013 when it is sound but the runtime its code needs is not referenced.</summary>
+    public static EquatableArray<DiagnosticInfo> DiagnosticsOf(NetworkPlan plan, bool hasRuntime) =>
+        IsSound(plan) && !hasRuntime
+            ? plan.Diagnostics.Append(DiagnosticInfo.Create(Catalog.MissingRuntime, plan.Spec.Location, plan.Spec.ClassName)).ToEquatableArray()
+            : plan.Diagnostics;
+
+    private static bool IsSound(NetworkPlan plan) => !plan.HasErrors && plan.Nodes.Count > 1;
 
     /// <summary>Reports diagnostics against the compilation's syntax trees.</summary>
     public static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics, Compilation compilation)
