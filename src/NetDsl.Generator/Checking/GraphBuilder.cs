@@ -133,8 +133,8 @@ internal sealed class GraphBuilder
         if (block.Incomplete) return Fail();
         if (block.Parameters.Count != use.Arguments.Count)
         {
-            Report(Catalog.BlockArguments, c, use.Location, label, block.Name, block.Parameters.Count,
-                string.Join(", ", block.Parameters), use.Arguments.Count, additional: block.Location);
+            ReportPointingTo(block.Location, Catalog.BlockArguments, c, use.Location, label, block.Name, block.Parameters.Count,
+                string.Join(", ", block.Parameters), use.Arguments.Count);
             return -1;
         }
         if (use.Repeat < 1 || use.Stride < 1)
@@ -354,16 +354,14 @@ internal sealed class GraphBuilder
     }
 
     /// <summary>Reports at the layer, or at the network's use site of the block with the block's layer as a second location.</summary>
-    private void Report(DiagnosticDescriptor descriptor, Container c, LocationInfo? location, params object[] args)
-    {
-        Add(descriptor, c, location, null, args);
-        if (descriptor.DefaultSeverity == DiagnosticSeverity.Error) Failed = true;
-    }
+    private void Report(DiagnosticDescriptor descriptor, Container c, LocationInfo? location, params object[] args) =>
+        ReportPointingTo(null, descriptor, c, location, args);
 
-    private void Report(DiagnosticDescriptor descriptor, Container c, LocationInfo? location, object a0, object a1, object a2, object a3, object a4, LocationInfo? additional)
+    /// <summary>Like <see cref="Report"/>, with <paramref name="additional"/> as a second place to show.</summary>
+    private void ReportPointingTo(LocationInfo? additional, DiagnosticDescriptor descriptor, Container c, LocationInfo? location, params object[] args)
     {
-        Add(descriptor, c, location, additional, new[] { a0, a1, a2, a3, a4 });
-        Failed = true;
+        Add(descriptor, c, location, additional, args);
+        if (descriptor.DefaultSeverity == DiagnosticSeverity.Error) Failed = true;
     }
 
     private void Warn(DiagnosticDescriptor descriptor, Container c, LocationInfo? location, params object[] args) => Add(descriptor, c, location, null, args);

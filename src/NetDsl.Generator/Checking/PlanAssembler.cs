@@ -56,7 +56,7 @@ internal static class PlanAssembler
 
         int probabilities = (int)Math.Min(int.MaxValue, slots);
         slots += graph[graph.Count - 1].Out.Size;
-        long parameters = offsets.Count == 0 ? 0 : graph.SelectMany(g => g.Tensors).Sum(t => (long)t.Length);
+        long parameters = graph.SelectMany(g => g.Tensors).Sum(t => (long)t.Length);
         long trainable = graph.SelectMany(g => g.Tensors).Where(t => t.Trainable).Sum(t => (long)t.Length);
         if (slots > int.MaxValue) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Catalog.TooLarge, spec.Location, spec.ClassName, slots, "activations"));
         if (parameters > int.MaxValue) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Catalog.TooLarge, spec.Location, spec.ClassName, parameters, "parameters"));

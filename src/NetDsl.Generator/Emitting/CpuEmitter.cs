@@ -51,7 +51,7 @@ internal static class CpuEmitter
         foreach (var l in plan.Layers)
         {
             w.Line();
-            w.Line(Narrate(l));
+            w.Line(Names.Narrate(l));
             string y = Slot(ids[l.Id], l.Out.Size), x = Input(plan, ids, l, 0);
             switch (l.Kind)
             {
@@ -139,7 +139,7 @@ internal static class CpuEmitter
             w.Line();
             WriteGradientSum(w, plan, ids, l);
             bool anyInput = Enumerable.Range(0, l.Inputs.Count).Any(i => Dx(plan, ids, l, i) is not null);
-            w.Line(Narrate(l) + (!anyInput ? "; no input gradient needed" : ""));
+            w.Line(Names.Narrate(l) + (!anyInput ? "; no input gradient needed" : ""));
             string dy = GradSlot(ids[l.Id], l.Out.Size), x = Input(plan, ids, l, 0), y = Slot(ids[l.Id], l.Out.Size);
             string? dx = Dx(plan, ids, l, 0);
             string dxOrEmpty = dx ?? "global::System.Span<T>.Empty";
@@ -201,7 +201,7 @@ internal static class CpuEmitter
     /// <summary>A tensor read by several layers received one gradient per reader; add them up before its producer runs.</summary>
     private static void WriteGradientSum(CodeWriter w, NetworkPlan plan, string[] ids, NodePlan producer)
     {
-        var edges = plan.Edges.Where(e => e.Producer == producer.Id).ToList();
+        var edges = plan.EdgesFrom(producer.Id);
         if (edges.Count < 2) return;
         string total = GradSlot(ids[producer.Id], producer.Out.Size);
         w.Line($"// {producer.Name} is read by {edges.Count} layers: its gradient is the sum of theirs");
@@ -212,27 +212,9 @@ internal static class CpuEmitter
     /// <summary>Where layer l writes the gradient of its input i, or null when that input needs none.</summary>
     private static string? Dx(NetworkPlan plan, string[] ids, NodePlan l, int input)
     {
-        var edge = plan.Edges.FirstOrDefault(e => e.Consumer == l.Id && e.InputIndex == input);
-        if (edge is null) return null;
+        if (plan.EdgeInto(l.Id, input) is not { } edge) return null;
         var producer = plan.Nodes[edge.Producer];
         return edge.Slot == producer.Slot ? GradSlot(ids[producer.Id], producer.Out.Size) : GradSlot(LayoutEmitter.EdgeName(ids, edge), producer.Out.Size);
-    }
-
-    /// <summary>The shape comment on every layer: <c>// C1.0 Conv 5x5/1 pad 2: (N,1,28,28) -> (N,6,28,28), 156 params</c>.</summary>
-    private static string Narrate(NodePlan l)
-    {
-        var s = l.Spec;
-        string detail = l.Kind switch
-        {
-            LayerKind.Conv => $" {l.Kernel}x{l.Kernel}/{l.Stride} pad {l.Padding}{(s.Bias ? "" : " no bias")}",
-            LayerKind.MaxPool or LayerKind.AvgPool => $" {l.Kernel}x{l.Kernel}/{l.Stride}{(l.Padding > 0 ? $" pad {l.Padding}" : "")}{(s.CeilMode ? " ceil" : "")}",
-            LayerKind.Dropout => $" p={CodeWriter.Literal(s.Real)}",
-            LayerKind.Lrn => $" size {s.Size}",
-            _ => "",
-        };
-        string inputs = l.Inputs.Count > 1 ? string.Join(" + ", l.InShapes.Select(i => i.Batched)) : l.In.Batched;
-        string parameters = l.Parameters > 0 ? $", {CodeWriter.N(l.Parameters)} params" : "";
-        return $"// {l.Name} {l.Kind}{detail}: {inputs} -> {l.Out.Batched}{parameters}";
     }
 
     private static string LrnArguments(NodePlan l) =>

@@ -92,7 +92,7 @@ internal static class CudaEmitter
             if (Absorbed(l)) return;   // computed by its producer's kernel
             var activation = _fused.TryGetValue(l.Id, out var a) ? a : null;
             string y = $"SLOT({(activation ?? l).Slot})", x = In(l, 0), name = ids[l.Id] + "_forward";
-            string say = Narrate(l) + (activation is null ? "" : $", fused with {activation.Name} {activation.Kind}");
+            string say = Names.Narrate(l) + (activation is null ? "" : $", fused with {activation.Name} {activation.Kind}");
             int act = activation is null ? 0 : ActivationCode(activation);
             long outSize = l.Out.Size, inSize = l.In.Size;
             switch (l.Kind)
@@ -161,7 +161,7 @@ internal static class CudaEmitter
 
         public void Backward(NodePlan l)
         {
-            var edges = plan.Edges.Where(e => e.Producer == l.Id).ToList();
+            var edges = plan.EdgesFrom(l.Id);
             if (edges.Count > 1)
                 Kernel(BackwardLaunches, ids[l.Id] + "_gradient_sum", $"// {l.Name} is read by {edges.Count} layers: its gradient is the sum of theirs", l.Out.Size, 0,
                     edges.Select((e, i) => i == 0 ? $"netdsl::copy(GRAD({l.Slot}), GRAD({e.Slot}), (long long)a.n * {l.Out.Size});"
@@ -171,7 +171,7 @@ internal static class CudaEmitter
             var activation = _fused.TryGetValue(l.Id, out var a) ? a : null;
             int act = activation is null ? 0 : ActivationCode(activation);
             string name = ids[l.Id] + "_backward", x = In(l, 0);
-            string say = Narrate(l) + (activation is null ? "" : $", through {activation.Name} {activation.Kind}");
+            string say = Names.Narrate(l) + (activation is null ? "" : $", through {activation.Name} {activation.Kind}");
             string dy = $"GRAD({(activation ?? l).Slot})", y = $"SLOT({(activation ?? l).Slot})", fusedY = activation is null ? "nullptr" : y;
             string? dx = Dx(l, 0);
             long outSize = l.Out.Size, inSize = l.In.Size;
@@ -228,8 +228,7 @@ internal static class CudaEmitter
         }
 
         /// <summary>Where layer l writes its input i's gradient (own slot or a private edge slot), or null when none is needed.</summary>
-        private string? Dx(NodePlan l, int input) =>
-            plan.Edges.FirstOrDefault(e => e.Consumer == l.Id && e.InputIndex == input) is { } edge ? $"GRAD({edge.Slot})" : null;
+        private string? Dx(NodePlan l, int input) => plan.EdgeInto(l.Id, input) is { } edge ? $"GRAD({edge.Slot})" : null;
 
         private string In(NodePlan l, int i) => $"SLOT({plan.Nodes[l.Inputs[i]].Slot})";
         private static string Param(NodePlan l, string role) => l.Tensor(role) is { } t ? $"PARAM({t.Offset})" : "nullptr";
@@ -238,6 +237,5 @@ internal static class CudaEmitter
         private static string Conv(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W);
         private static string Pool(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W) + ", " + Bool(l.Kind == LayerKind.MaxPool);
         private static string Lrn(NodePlan l) => $"{CodeWriter.FloatLiteral(l.Spec.Real2)}, {CodeWriter.FloatLiteral(l.Spec.Real3)}, {CodeWriter.FloatLiteral(l.Spec.Real4)}";
-        private static string Narrate(NodePlan l) => $"// {l.Name} {l.Kind}: {l.In.Batched} -> {l.Out.Batched}";
     }
 }

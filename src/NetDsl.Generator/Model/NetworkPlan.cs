@@ -50,4 +50,10 @@ internal sealed record NetworkPlan(
     public NodePlan Logits => Nodes[Nodes.Count - 1];
     public int Classes => (int)Logits.Out.Size;
     public System.Collections.Generic.IEnumerable<TensorPlan> Tensors => Nodes.SelectMany(n => n.Tensors).OrderBy(t => t.Offset);
+
+    /// <summary>Where <paramref name="consumer"/> sends the gradient of its input <paramref name="input"/>; null when none is needed.</summary>
+    public GradientEdge? EdgeInto(int consumer, int input) => Edges.FirstOrDefault(e => e.Consumer == consumer && e.InputIndex == input);
+
+    /// <summary>The gradients a tensor receives, one per reader; more than one are summed before its producer's backward.</summary>
+    public System.Collections.Generic.List<GradientEdge> EdgesFrom(int producer) => Edges.Where(e => e.Producer == producer).ToList();
 }

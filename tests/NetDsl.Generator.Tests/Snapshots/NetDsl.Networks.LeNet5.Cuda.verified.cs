@@ -44,43 +44,43 @@ partial class LeNet5 : global::NetDsl.Runtime.IGpuNetwork
         #define PGRAD(offset) (a.parameterGradients + (offset))
         #define STATS(offset) (a.reductions + (offset))
 
-        // C1.0 Conv: (N,1,28,28) -> (N,6,28,28), fused with C1.1 Relu
+        // C1.0 Conv 5x5/1 pad 2: (N,1,28,28) -> (N,6,28,28), 156 params, fused with C1.1 Relu
         extern "C" __global__ void C1_0_forward(NetDslArgs a)
         {
             netdsl::conv2d_forward<1, 28, 28, 6, 5, 1, 2, 28, 28, true, 1>(SLOT(5488), SLOT(0), PARAM(0), PARAM(150), a.n);
         }
 
-        // C1.2 MaxPool: (N,6,28,28) -> (N,6,14,14)
+        // C1.2 MaxPool 2x2/2: (N,6,28,28) -> (N,6,14,14)
         extern "C" __global__ void C1_2_forward(NetDslArgs a)
         {
             netdsl::pool2d_forward<6, 28, 28, 2, 2, 0, 14, 14, true>(SLOT(10192), SLOT(5488), a.n);
         }
 
-        // C3.0 Conv: (N,6,14,14) -> (N,16,10,10), fused with C3.1 Relu
+        // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, fused with C3.1 Relu
         extern "C" __global__ void C3_0_forward(NetDslArgs a)
         {
             netdsl::conv2d_forward<6, 14, 14, 16, 5, 1, 0, 10, 10, true, 1>(SLOT(12968), SLOT(10192), PARAM(156), PARAM(2556), a.n);
         }
 
-        // C3.2 MaxPool: (N,16,10,10) -> (N,16,5,5)
+        // C3.2 MaxPool 2x2/2: (N,16,10,10) -> (N,16,5,5)
         extern "C" __global__ void C3_2_forward(NetDslArgs a)
         {
             netdsl::pool2d_forward<16, 10, 10, 2, 2, 0, 5, 5, true>(SLOT(14568), SLOT(12968), a.n);
         }
 
-        // F5.0 Dense: (N,16,5,5) -> (N,120), fused with F5.1 Relu
+        // F5.0 Dense: (N,16,5,5) -> (N,120), 48,120 params, fused with F5.1 Relu
         extern "C" __global__ void F5_0_forward(NetDslArgs a)
         {
             netdsl::dense_forward<400, 120, 1>(SLOT(15088), SLOT(14568), PARAM(2572), PARAM(50572), a.n);
         }
 
-        // F6.0 Dense: (N,120) -> (N,84), fused with F6.1 Relu
+        // F6.0 Dense: (N,120) -> (N,84), 10,164 params, fused with F6.1 Relu
         extern "C" __global__ void F6_0_forward(NetDslArgs a)
         {
             netdsl::dense_forward<120, 84, 1>(SLOT(15292), SLOT(15088), PARAM(50692), PARAM(60772), a.n);
         }
 
-        // Logits.0 Dense: (N,84) -> (N,10)
+        // Logits.0 Dense: (N,84) -> (N,10), 850 params
         extern "C" __global__ void Logits_0_forward(NetDslArgs a)
         {
             netdsl::dense_forward<84, 10, 0>(SLOT(15376), SLOT(15292), PARAM(60856), PARAM(61696), a.n);
@@ -98,47 +98,47 @@ partial class LeNet5 : global::NetDsl.Runtime.IGpuNetwork
             netdsl::softmax_cross_entropy_backward<10>(GRAD(15376), SLOT(15386), a.labels, 1.0f / a.batchSize, a.n);
         }
 
-        // Logits.0 Dense: (N,84) -> (N,10)
+        // Logits.0 Dense: (N,84) -> (N,10), 850 params
         extern "C" __global__ void Logits_0_backward(NetDslArgs a)
         {
             netdsl::dense_backward_weights<84, 10, 0>(PGRAD(60856), PGRAD(61696), GRAD(15376), nullptr, SLOT(15292), a.n);
             netdsl::dense_backward_input<84, 10, 0>(GRAD(15292), GRAD(15376), nullptr, PARAM(60856), a.n);
         }
 
-        // F6.0 Dense: (N,120) -> (N,84), through F6.1 Relu
+        // F6.0 Dense: (N,120) -> (N,84), 10,164 params, through F6.1 Relu
         extern "C" __global__ void F6_0_backward(NetDslArgs a)
         {
             netdsl::dense_backward_weights<120, 84, 1>(PGRAD(50692), PGRAD(60772), GRAD(15292), SLOT(15292), SLOT(15088), a.n);
             netdsl::dense_backward_input<120, 84, 1>(GRAD(15088), GRAD(15292), SLOT(15292), PARAM(50692), a.n);
         }
 
-        // F5.0 Dense: (N,16,5,5) -> (N,120), through F5.1 Relu
+        // F5.0 Dense: (N,16,5,5) -> (N,120), 48,120 params, through F5.1 Relu
         extern "C" __global__ void F5_0_backward(NetDslArgs a)
         {
             netdsl::dense_backward_weights<400, 120, 1>(PGRAD(2572), PGRAD(50572), GRAD(15088), SLOT(15088), SLOT(14568), a.n);
             netdsl::dense_backward_input<400, 120, 1>(GRAD(14568), GRAD(15088), SLOT(15088), PARAM(2572), a.n);
         }
 
-        // C3.2 MaxPool: (N,16,10,10) -> (N,16,5,5)
+        // C3.2 MaxPool 2x2/2: (N,16,10,10) -> (N,16,5,5)
         extern "C" __global__ void C3_2_backward(NetDslArgs a)
         {
             netdsl::pool2d_backward<16, 10, 10, 2, 2, 0, 5, 5, true>(GRAD(12968), GRAD(14568), SLOT(12968), a.n);
         }
 
-        // C3.0 Conv: (N,6,14,14) -> (N,16,10,10), through C3.1 Relu
+        // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, through C3.1 Relu
         extern "C" __global__ void C3_0_backward(NetDslArgs a)
         {
             netdsl::conv2d_backward_weights<6, 14, 14, 16, 5, 1, 0, 10, 10, true, 1>(PGRAD(156), PGRAD(2556), GRAD(12968), SLOT(12968), SLOT(10192), a.n);
             netdsl::conv2d_backward_input<6, 14, 14, 16, 5, 1, 0, 10, 10, 1>(GRAD(10192), GRAD(12968), SLOT(12968), PARAM(156), a.n);
         }
 
-        // C1.2 MaxPool: (N,6,28,28) -> (N,6,14,14)
+        // C1.2 MaxPool 2x2/2: (N,6,28,28) -> (N,6,14,14)
         extern "C" __global__ void C1_2_backward(NetDslArgs a)
         {
             netdsl::pool2d_backward<6, 28, 28, 2, 2, 0, 14, 14, true>(GRAD(5488), GRAD(10192), SLOT(5488), a.n);
         }
 
-        // C1.0 Conv: (N,1,28,28) -> (N,6,28,28), through C1.1 Relu
+        // C1.0 Conv 5x5/1 pad 2: (N,1,28,28) -> (N,6,28,28), 156 params, through C1.1 Relu
         extern "C" __global__ void C1_0_backward(NetDslArgs a)
         {
             netdsl::conv2d_backward_weights<1, 28, 28, 6, 5, 1, 2, 28, 28, true, 1>(PGRAD(0), PGRAD(150), GRAD(5488), SLOT(5488), SLOT(0), a.n);

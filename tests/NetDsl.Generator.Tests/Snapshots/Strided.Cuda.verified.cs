@@ -41,45 +41,45 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
         #define PGRAD(offset) (a.parameterGradients + (offset))
         #define STATS(offset) (a.reductions + (offset))
 
-        // Stem.0 AvgPool: (N,3,17,17) -> (N,3,17,17)
+        // Stem.0 AvgPool 1x1/1: (N,3,17,17) -> (N,3,17,17)
         extern "C" __global__ void Stem_0_forward(NetDslArgs a)
         {
             netdsl::pool2d_forward<3, 17, 17, 1, 1, 0, 17, 17, false>(SLOT(867), SLOT(0), a.n);
         }
 
-        // Down.0 Conv: (N,3,17,17) -> (N,8,9,9), fused with Down.1 Relu
+        // Down.0 Conv 3x3/2 pad 1: (N,3,17,17) -> (N,8,9,9), 224 params, fused with Down.1 Relu
         extern "C" __global__ void Down_0_forward(NetDslArgs a)
         {
             netdsl::conv2d_forward<3, 17, 17, 8, 3, 2, 1, 9, 9, true, 1>(SLOT(2382), SLOT(867), PARAM(0), PARAM(216), a.n);
         }
 
-        // Pool.0 MaxPool: (N,8,9,9) -> (N,8,4,4)
+        // Pool.0 MaxPool 3x3/2: (N,8,9,9) -> (N,8,4,4)
         extern "C" __global__ void Pool_0_forward(NetDslArgs a)
         {
             netdsl::pool2d_forward<8, 9, 9, 3, 2, 0, 4, 4, true>(SLOT(3030), SLOT(2382), a.n);
         }
 
-        // Pool.1 Dropout: (N,8,4,4) -> (N,8,4,4)
+        // Pool.1 Dropout p=0.25: (N,8,4,4) -> (N,8,4,4)
         extern "C" __global__ void Pool_1_forward(NetDslArgs a)
         {
             if (a.training) netdsl::dropout_forward<128>(SLOT(3158), SLOT(3286), SLOT(3030), 0.25, a.seed, a.n);
             else netdsl::copy(SLOT(3158), SLOT(3030), (long long)a.n * 128);
         }
 
-        // Head.0 Dense: (N,8,4,4) -> (N,16), fused with Head.1 Sigmoid
+        // Head.0 Dense: (N,8,4,4) -> (N,16), 2,064 params, fused with Head.1 Sigmoid
         extern "C" __global__ void Head_0_forward(NetDslArgs a)
         {
             netdsl::dense_forward<128, 16, 3>(SLOT(3430), SLOT(3158), PARAM(224), PARAM(2272), a.n);
         }
 
-        // Head.2 Dropout: (N,16) -> (N,16)
+        // Head.2 Dropout p=0.5: (N,16) -> (N,16)
         extern "C" __global__ void Head_2_forward(NetDslArgs a)
         {
             if (a.training) netdsl::dropout_forward<16>(SLOT(3446), SLOT(3462), SLOT(3430), 0.5, a.seed, a.n);
             else netdsl::copy(SLOT(3446), SLOT(3430), (long long)a.n * 16);
         }
 
-        // Head.3 Dense: (N,16) -> (N,4)
+        // Head.3 Dense: (N,16) -> (N,4), 68 params
         extern "C" __global__ void Head_3_forward(NetDslArgs a)
         {
             netdsl::dense_forward<16, 4, 0>(SLOT(3478), SLOT(3446), PARAM(2288), PARAM(2352), a.n);
@@ -97,39 +97,39 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             netdsl::softmax_cross_entropy_backward<4>(GRAD(3478), SLOT(3482), a.labels, 1.0f / a.batchSize, a.n);
         }
 
-        // Head.3 Dense: (N,16) -> (N,4)
+        // Head.3 Dense: (N,16) -> (N,4), 68 params
         extern "C" __global__ void Head_3_backward(NetDslArgs a)
         {
             netdsl::dense_backward_weights<16, 4, 0>(PGRAD(2288), PGRAD(2352), GRAD(3478), nullptr, SLOT(3446), a.n);
             netdsl::dense_backward_input<16, 4, 0>(GRAD(3446), GRAD(3478), nullptr, PARAM(2288), a.n);
         }
 
-        // Head.2 Dropout: (N,16) -> (N,16)
+        // Head.2 Dropout p=0.5: (N,16) -> (N,16)
         extern "C" __global__ void Head_2_backward(NetDslArgs a)
         {
             netdsl::multiply(GRAD(3430), GRAD(3446), SLOT(3462), (long long)a.n * 16);
         }
 
-        // Head.0 Dense: (N,8,4,4) -> (N,16), through Head.1 Sigmoid
+        // Head.0 Dense: (N,8,4,4) -> (N,16), 2,064 params, through Head.1 Sigmoid
         extern "C" __global__ void Head_0_backward(NetDslArgs a)
         {
             netdsl::dense_backward_weights<128, 16, 3>(PGRAD(224), PGRAD(2272), GRAD(3430), SLOT(3430), SLOT(3158), a.n);
             netdsl::dense_backward_input<128, 16, 3>(GRAD(3158), GRAD(3430), SLOT(3430), PARAM(224), a.n);
         }
 
-        // Pool.1 Dropout: (N,8,4,4) -> (N,8,4,4)
+        // Pool.1 Dropout p=0.25: (N,8,4,4) -> (N,8,4,4)
         extern "C" __global__ void Pool_1_backward(NetDslArgs a)
         {
             netdsl::multiply(GRAD(3030), GRAD(3158), SLOT(3286), (long long)a.n * 128);
         }
 
-        // Pool.0 MaxPool: (N,8,9,9) -> (N,8,4,4)
+        // Pool.0 MaxPool 3x3/2: (N,8,9,9) -> (N,8,4,4)
         extern "C" __global__ void Pool_0_backward(NetDslArgs a)
         {
             netdsl::pool2d_backward<8, 9, 9, 3, 2, 0, 4, 4, true>(GRAD(2382), GRAD(3030), SLOT(2382), a.n);
         }
 
-        // Down.0 Conv: (N,3,17,17) -> (N,8,9,9), through Down.1 Relu
+        // Down.0 Conv 3x3/2 pad 1: (N,3,17,17) -> (N,8,9,9), 224 params, through Down.1 Relu
         extern "C" __global__ void Down_0_backward(NetDslArgs a)
         {
             netdsl::conv2d_backward_weights<3, 17, 17, 8, 3, 2, 1, 9, 9, true, 1>(PGRAD(0), PGRAD(216), GRAD(2382), SLOT(2382), SLOT(867), a.n);

@@ -44,43 +44,43 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
         #define PGRAD(offset) (a.parameterGradients + (offset))
         #define STATS(offset) (a.reductions + (offset))
 
-        // C1.0 Conv: (N,1,32,32) -> (N,6,28,28), fused with C1.1 Tanh
+        // C1.0 Conv 5x5/1 pad 0: (N,1,32,32) -> (N,6,28,28), 156 params, fused with C1.1 Tanh
         extern "C" __global__ void C1_0_forward(NetDslArgs a)
         {
             netdsl::conv2d_forward<1, 32, 32, 6, 5, 1, 0, 28, 28, true, 2>(SLOT(5728), SLOT(0), PARAM(0), PARAM(150), a.n);
         }
 
-        // C1.2 AvgPool: (N,6,28,28) -> (N,6,14,14)
+        // C1.2 AvgPool 2x2/2: (N,6,28,28) -> (N,6,14,14)
         extern "C" __global__ void C1_2_forward(NetDslArgs a)
         {
             netdsl::pool2d_forward<6, 28, 28, 2, 2, 0, 14, 14, false>(SLOT(10432), SLOT(5728), a.n);
         }
 
-        // C3.0 Conv: (N,6,14,14) -> (N,16,10,10), fused with C3.1 Tanh
+        // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, fused with C3.1 Tanh
         extern "C" __global__ void C3_0_forward(NetDslArgs a)
         {
             netdsl::conv2d_forward<6, 14, 14, 16, 5, 1, 0, 10, 10, true, 2>(SLOT(13208), SLOT(10432), PARAM(156), PARAM(2556), a.n);
         }
 
-        // C3.2 AvgPool: (N,16,10,10) -> (N,16,5,5)
+        // C3.2 AvgPool 2x2/2: (N,16,10,10) -> (N,16,5,5)
         extern "C" __global__ void C3_2_forward(NetDslArgs a)
         {
             netdsl::pool2d_forward<16, 10, 10, 2, 2, 0, 5, 5, false>(SLOT(14808), SLOT(13208), a.n);
         }
 
-        // C5.0 Conv: (N,16,5,5) -> (N,120), fused with C5.1 Tanh
+        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, fused with C5.1 Tanh
         extern "C" __global__ void C5_0_forward(NetDslArgs a)
         {
             netdsl::conv2d_forward<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2>(SLOT(15328), SLOT(14808), PARAM(2572), PARAM(50572), a.n);
         }
 
-        // F6.0 Dense: (N,120) -> (N,84), fused with F6.1 Tanh
+        // F6.0 Dense: (N,120) -> (N,84), 10,164 params, fused with F6.1 Tanh
         extern "C" __global__ void F6_0_forward(NetDslArgs a)
         {
             netdsl::dense_forward<120, 84, 2>(SLOT(15532), SLOT(15328), PARAM(50692), PARAM(60772), a.n);
         }
 
-        // Output.0 Dense: (N,84) -> (N,10)
+        // Output.0 Dense: (N,84) -> (N,10), 850 params
         extern "C" __global__ void Output_0_forward(NetDslArgs a)
         {
             netdsl::dense_forward<84, 10, 0>(SLOT(15616), SLOT(15532), PARAM(60856), PARAM(61696), a.n);
@@ -98,47 +98,47 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             netdsl::softmax_cross_entropy_backward<10>(GRAD(15616), SLOT(15626), a.labels, 1.0f / a.batchSize, a.n);
         }
 
-        // Output.0 Dense: (N,84) -> (N,10)
+        // Output.0 Dense: (N,84) -> (N,10), 850 params
         extern "C" __global__ void Output_0_backward(NetDslArgs a)
         {
             netdsl::dense_backward_weights<84, 10, 0>(PGRAD(60856), PGRAD(61696), GRAD(15616), nullptr, SLOT(15532), a.n);
             netdsl::dense_backward_input<84, 10, 0>(GRAD(15532), GRAD(15616), nullptr, PARAM(60856), a.n);
         }
 
-        // F6.0 Dense: (N,120) -> (N,84), through F6.1 Tanh
+        // F6.0 Dense: (N,120) -> (N,84), 10,164 params, through F6.1 Tanh
         extern "C" __global__ void F6_0_backward(NetDslArgs a)
         {
             netdsl::dense_backward_weights<120, 84, 2>(PGRAD(50692), PGRAD(60772), GRAD(15532), SLOT(15532), SLOT(15328), a.n);
             netdsl::dense_backward_input<120, 84, 2>(GRAD(15328), GRAD(15532), SLOT(15532), PARAM(50692), a.n);
         }
 
-        // C5.0 Conv: (N,16,5,5) -> (N,120), through C5.1 Tanh
+        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, through C5.1 Tanh
         extern "C" __global__ void C5_0_backward(NetDslArgs a)
         {
             netdsl::conv2d_backward_weights<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2>(PGRAD(2572), PGRAD(50572), GRAD(15328), SLOT(15328), SLOT(14808), a.n);
             netdsl::conv2d_backward_input<16, 5, 5, 120, 5, 1, 0, 1, 1, 2>(GRAD(14808), GRAD(15328), SLOT(15328), PARAM(2572), a.n);
         }
 
-        // C3.2 AvgPool: (N,16,10,10) -> (N,16,5,5)
+        // C3.2 AvgPool 2x2/2: (N,16,10,10) -> (N,16,5,5)
         extern "C" __global__ void C3_2_backward(NetDslArgs a)
         {
             netdsl::pool2d_backward<16, 10, 10, 2, 2, 0, 5, 5, false>(GRAD(13208), GRAD(14808), SLOT(13208), a.n);
         }
 
-        // C3.0 Conv: (N,6,14,14) -> (N,16,10,10), through C3.1 Tanh
+        // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, through C3.1 Tanh
         extern "C" __global__ void C3_0_backward(NetDslArgs a)
         {
             netdsl::conv2d_backward_weights<6, 14, 14, 16, 5, 1, 0, 10, 10, true, 2>(PGRAD(156), PGRAD(2556), GRAD(13208), SLOT(13208), SLOT(10432), a.n);
             netdsl::conv2d_backward_input<6, 14, 14, 16, 5, 1, 0, 10, 10, 2>(GRAD(10432), GRAD(13208), SLOT(13208), PARAM(156), a.n);
         }
 
-        // C1.2 AvgPool: (N,6,28,28) -> (N,6,14,14)
+        // C1.2 AvgPool 2x2/2: (N,6,28,28) -> (N,6,14,14)
         extern "C" __global__ void C1_2_backward(NetDslArgs a)
         {
             netdsl::pool2d_backward<6, 28, 28, 2, 2, 0, 14, 14, false>(GRAD(5728), GRAD(10432), SLOT(5728), a.n);
         }
 
-        // C1.0 Conv: (N,1,32,32) -> (N,6,28,28), through C1.1 Tanh
+        // C1.0 Conv 5x5/1 pad 0: (N,1,32,32) -> (N,6,28,28), 156 params, through C1.1 Tanh
         extern "C" __global__ void C1_0_backward(NetDslArgs a)
         {
             netdsl::conv2d_backward_weights<1, 32, 32, 6, 5, 1, 0, 28, 28, true, 2>(PGRAD(0), PGRAD(150), GRAD(5728), SLOT(5728), SLOT(0), a.n);
