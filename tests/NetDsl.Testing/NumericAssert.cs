@@ -35,6 +35,25 @@ public static class NumericAssert
     public static void Close<T>(T[] expected, T[] actual, double? tolerance = null, string what = "values") where T : IFloatingPointIeee754<T> =>
         Close<T>(expected.AsSpan(), actual.AsSpan(), tolerance, what);
 
+    /// <summary>
+    /// Passes when every |actual − expected| ≤ tolerance · max(minimumScale, max |expected|): errors are judged against
+    /// the tensor's largest magnitude, so tiny entries of a gradient are not held to a relative bound. Fails at the
+    /// first element out of bounds, naming both sides.
+    /// </summary>
+    public static void CloseToLargest<TExpected, TActual>(IReadOnlyList<TExpected> expected, IReadOnlyList<TActual> actual, double tolerance,
+        string what, string expectedSide = "expected", string actualSide = "actual", double minimumScale = 0)
+        where TExpected : IFloatingPointIeee754<TExpected> where TActual : IFloatingPointIeee754<TActual>
+    {
+        Xunit.Assert.Equal(expected.Count, actual.Count);
+        double scale = Math.Max(minimumScale, expected.Max(v => Math.Abs(double.CreateTruncating(v))));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            double e = double.CreateTruncating(expected[i]), a = double.CreateTruncating(actual[i]);
+            Xunit.Assert.True(Math.Abs(e - a) <= tolerance * scale,
+                $"{what}[{i}]: {expectedSide} {e:G9}, {actualSide} {a:G9} (tolerance {tolerance * scale:G3})");
+        }
+    }
+
     static double Error(double expected, double actual)
     {
         if (double.IsNaN(expected) || double.IsNaN(actual))

@@ -1,3 +1,4 @@
+using NetDsl.Testing;
 using NetDsl.Networks;
 using NetDsl.Runtime.Tests.Networks;
 using NetDsl.Testing.CudaEmulation;
@@ -65,11 +66,6 @@ public class GeneratedCudaTests
     /// <summary>Few blocks: each emulated block runs its threads as OS threads, and any grid is correct.</summary>
     private static uint Grid(long work) => (uint)Math.Clamp((work + 63) / 64, 1, 4);
 
-    private static void AssertClose(string what, double[] expected, float[] actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = Math.Max(1e-6, expected.Max(Math.Abs));
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * scale, $"{what}[{i}]: CPU {expected[i]:G7}, emulated CUDA {actual[i]:G7}");
-    }
+    private static void AssertClose(string what, double[] expected, float[] actual, double tolerance) =>
+        NumericAssert.CloseToLargest(expected, actual, tolerance, what, "CPU", "emulated CUDA", minimumScale: 1e-6);
 }

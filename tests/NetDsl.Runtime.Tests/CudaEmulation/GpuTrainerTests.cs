@@ -1,3 +1,4 @@
+using NetDsl.Testing;
 using NetDsl.Networks;
 using NetDsl.Runtime.Tests.Networks;
 using NetDsl.Runtime.Training;
@@ -36,11 +37,7 @@ public class GpuTrainerTests
         gpu.DownloadParameters(trained);
 
         for (int s = 0; s < steps; s++) Assert.Equal(cpuLosses[s], gpuLosses[s], 1e-4);
-        double scale = cpu.Max(Math.Abs);
-        int trainable = net.Description.TrainableParameterCount;
-        for (int i = 0; i < parameters.Length; i++)
-            Assert.True(Math.Abs(cpu[i] - trained[i]) <= 1e-4 * scale,
-                $"{name} parameter {i} ({(i < trainable ? "trainable" : "running statistic")}): CPU {cpu[i]:G7}, emulated GPU {trained[i]:G7}");
+        NumericAssert.CloseToLargest(cpu, trained, 1e-4, $"{name} parameters (trainable, then running statistics)", "CPU", "emulated GPU");
     }
 
     [Theory]
@@ -61,8 +58,7 @@ public class GpuTrainerTests
 
         var trained = new float[parameters.Length];
         gpu.DownloadParameters(trained);
-        double scale = cpu.Parameters.Max(Math.Abs);
-        for (int i = 0; i < trained.Length; i++) Assert.True(Math.Abs(cpu.Parameters[i] - trained[i]) <= 1e-4 * scale, $"parameter {i}");
+        NumericAssert.CloseToLargest(cpu.Parameters, trained, 1e-4, $"{name} parameters", "CPU", "emulated GPU");
         var (c, g) = (cpu.Evaluate(data), gpu.Evaluate(data));
         Assert.Equal((c.Top1Accuracy, c.Top5Accuracy), (g.Top1Accuracy, g.Top5Accuracy));
         Assert.Equal(c.MeanLoss, g.MeanLoss, 1e-4);

@@ -1,3 +1,4 @@
+using NetDsl.Testing;
 using NetDsl.Networks;
 using NetDsl.Runtime.Checkpoints;
 using NetDsl.Runtime.Training;
@@ -42,13 +43,6 @@ public class LeNet5PyTorchTests
         }
     }
 
-    /// <summary>Relative to the tensor's largest magnitude, so tiny entries are not judged by a relative error.</summary>
-    private static void AssertClose(string name, float[] expected, double[] actual, double tolerance)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = Math.Max(1e-12, expected.Max(v => Math.Abs((double)v)));
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * scale,
-                $"{name}[{i}]: PyTorch {expected[i]:G9}, NetDsl {actual[i]:G9} (tolerance {tolerance * scale:G3})");
-    }
+    private static void AssertClose(string name, float[] expected, double[] actual, double tolerance) =>
+        NumericAssert.CloseToLargest(expected, actual, tolerance, name, "PyTorch", "NetDsl", minimumScale: 1e-12);
 }

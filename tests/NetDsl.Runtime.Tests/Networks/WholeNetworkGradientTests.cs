@@ -1,3 +1,4 @@
+using NetDsl.Testing;
 using NetDsl.Networks;
 
 namespace NetDsl.Runtime.Tests.Networks;
@@ -59,9 +60,7 @@ public class WholeNetworkGradientTests
         Assert.Equal(d.Loss(), f.Loss(), 1e-4);
         var gd = d.Gradients();
         var gf = f.Gradients();
-        double scale = gd.Max(Math.Abs);
-        for (int i = 0; i < gd.Length; i++)
-            Assert.True(Math.Abs(gd[i] - gf[i]) <= 1e-3 * scale, $"{name}: gradient {i} ({ParameterName(net, i)}) double {gd[i]}, float {gf[i]}");
+        NumericAssert.CloseToLargest(gd, gf, 1e-3, $"{name} gradients", "double", "float");
     }
 
     [Theory]
