@@ -9,6 +9,9 @@ namespace NetDsl.Runtime;
 public sealed class Workspace<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly WorkerTeam? _team;
+    private readonly Action<int>? _runSlice;   // cached: a training step allocates nothing
+    private Action<int, int, int>? _body;
+    private int _count;
 
     public Workspace(WorkspaceLayout layout, int parameterCount, int capacity, int workers = 1)
     {
@@ -24,7 +27,11 @@ public sealed class Workspace<T> : IDisposable where T : unmanaged, IFloatingPoi
         Labels = new int[capacity];
         Losses = new T[capacity];
         Reductions = new T[(long)layout.ReductionPerWorker * workers];
-        if (workers > 1) _team = new WorkerTeam(workers);
+        if (workers > 1)
+        {
+            _team = new WorkerTeam(workers);
+            _runSlice = w => _body!(w, (int)((long)_count * w / Workers), (int)((long)_count * (w + 1) / Workers));
+        }
     }
 
     public WorkspaceLayout Layout { get; }
@@ -80,7 +87,15 @@ public sealed class Workspace<T> : IDisposable where T : unmanaged, IFloatingPoi
             body(0, 0, count);
             return;
         }
-        _team.Run(w => body(w, (int)((long)count * w / Workers), (int)((long)count * (w + 1) / Workers)));
+        (_body, _count) = (body, count);
+        try
+        {
+            _team.Run(_runSlice!);
+        }
+        finally
+        {
+            _body = null;
+        }
     }
 
     /// <summary>Called by generated code between a reduction's partial and merged halves; a no-op with one worker.</summary>
