@@ -2,8 +2,7 @@ namespace NetDsl.Runtime;
 
 /// <summary>
 /// A network's generated GPU program: CUDA C source (compiled with NVRTC on a GPU, or with g++ and the emulation
-/// header in CI) and the launches of one forward and one backward pass, in order. Each kernel is a grid-stride loop,
-/// so any grid is correct; <see cref="CudaLaunch.Work"/> sizes it for a batch.
+/// header in CI) and the launches of one forward and one backward pass, in order.
 /// </summary>
 public sealed record CudaProgram(string Source, IReadOnlyList<CudaLaunch> Forward, IReadOnlyList<CudaLaunch> Backward)
 {
@@ -11,10 +10,21 @@ public sealed record CudaProgram(string Source, IReadOnlyList<CudaLaunch> Forwar
     public static readonly IReadOnlyList<string> Headers = ["netdsl_abi.cuh", "netdsl_kernels.cuh"];
 }
 
-/// <summary>One kernel launch: its loop runs over PerSample · n + Fixed items (an upper bound for kernels with two loops).</summary>
-public sealed record CudaLaunch(string Kernel, long PerSample, long Fixed)
+/// <summary>
+/// One kernel launch over PerSample · n + Fixed items (an upper bound for kernels with two loops). A grid-stride kernel
+/// (<see cref="ItemsPerBlock"/> 0) is correct with any grid, so the backend sizes it; a tiled kernel indexes its blocks
+/// and needs exactly ⌈work / ItemsPerBlock⌉ of them, of <see cref="Block"/> threads and <see cref="SharedBytes"/> bytes
+/// of dynamic shared memory.
+/// </summary>
+public sealed record CudaLaunch(string Kernel, long PerSample, long Fixed, int Block = 0, long ItemsPerBlock = 0, int SharedBytes = 0)
 {
     public long Work(int n) => PerSample * n + Fixed;
+
+    public bool Tiled => ItemsPerBlock > 0;
+
+    /// <summary>Grid and block for a batch of n samples; grid-stride kernels take <paramref name="gridStride"/>'s shape.</summary>
+    public (uint Grid, uint Block) Shape(int n, Func<long, (uint Grid, uint Block)> gridStride) =>
+        Tiled ? ((uint)((Work(n) + ItemsPerBlock - 1) / ItemsPerBlock), (uint)Block) : gridStride(Work(n));
 }
 
 /// <summary>Implemented by the generator for every network: its GPU program.</summary>

@@ -28,11 +28,11 @@ internal static class CudaEmitter
         w.Line("public static global::NetDsl.Runtime.CudaProgram CudaProgram { get; } = new(CudaSource,");
         w.Line("    new global::NetDsl.Runtime.CudaLaunch[]");
         w.Line("    {");
-        foreach (var k in cuda.ForwardLaunches) w.Line($"        new({CodeWriter.Literal(k.Name)}, {k.PerSample}, {k.Fixed}),");
+        foreach (var k in cuda.ForwardLaunches) w.Line($"        {k.Emit()},");
         w.Line("    },");
         w.Line("    new global::NetDsl.Runtime.CudaLaunch[]");
         w.Line("    {");
-        foreach (var k in cuda.BackwardLaunches) w.Line($"        new({CodeWriter.Literal(k.Name)}, {k.PerSample}, {k.Fixed}),");
+        foreach (var k in cuda.BackwardLaunches) w.Line($"        {k.Emit()},");
         w.Line("    });");
         w.Line();
         w.Line("private const string CudaSource = \"\"\"");
@@ -41,7 +41,13 @@ internal static class CudaEmitter
         return w.Close().ToString();
     }
 
-    private sealed record Launch(string Name, long PerSample, long Fixed);
+    /// <summary>A launch-plan entry; tiled kernels (ItemsPerBlock > 0) also fix their block and dynamic shared memory.</summary>
+    internal sealed record Launch(string Name, long PerSample, long Fixed, int Block = 0, long ItemsPerBlock = 0, int SharedBytes = 0)
+    {
+        public string Emit() => ItemsPerBlock > 0
+            ? $"new({CodeWriter.Literal(Name)}, {PerSample}, {Fixed}, Block: {Block}, ItemsPerBlock: {ItemsPerBlock}, SharedBytes: {SharedBytes})"
+            : $"new({CodeWriter.Literal(Name)}, {PerSample}, {Fixed})";
+    }
 
     /// <summary>Accumulates kernels: a narration line, the extern "C" kernel, and its launch.</summary>
     private sealed class Cuda(NetworkPlan plan, string[] ids)

@@ -39,10 +39,10 @@ public sealed class CudaKernelBackend : IKernelBackend
 
     public (uint Grid, uint Block) Shape(long work) => ((uint)Math.Clamp((work + 255) / 256, 1, 65_535), 256);
 
-    public void Launch(string kernel, uint grid, uint block, in NetDslArgs args)
+    public void Launch(string kernel, uint grid, uint block, uint sharedBytes, in NetDslArgs args)
     {
         if (!_kernels.TryGetValue(kernel, out var function)) _kernels[kernel] = function = _module.GetKernel(kernel);
-        function.Launch(_stream, new Dim3(grid), new Dim3(block), in args);
+        function.Launch(_stream, new Dim3(grid), new Dim3(block), in args, sharedBytes);
     }
 
     public void Synchronize() => _stream.Synchronize();

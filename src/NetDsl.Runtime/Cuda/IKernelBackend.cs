@@ -12,7 +12,7 @@ public interface IKernelBackend : IDisposable
     /// <summary>Grid and block for a grid-stride kernel over <paramref name="work"/> items.</summary>
     (uint Grid, uint Block) Shape(long work);
 
-    void Launch(string kernel, uint grid, uint block, in NetDslArgs args);
+    void Launch(string kernel, uint grid, uint block, uint sharedBytes, in NetDslArgs args);
 
     /// <summary>Waits until every launch so far has finished.</summary>
     void Synchronize();

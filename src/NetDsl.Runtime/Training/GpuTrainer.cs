@@ -128,9 +128,9 @@ public sealed class GpuTrainer : IDisposable
         _args.Training = 1;
         _args.Seed = seed;
         _parameterGradients.Clear();
-        foreach (var launch in _program.Forward) Launch(launch.Kernel, launch.Work(n));
-        foreach (var launch in _program.Backward) Launch(launch.Kernel, launch.Work(n));
-        Launch("netdsl_sgd_step", _args.TrainableCount);
+        foreach (var launch in _program.Forward) Launch(launch, n);
+        foreach (var launch in _program.Backward) Launch(launch, n);
+        Launch(new CudaLaunch("netdsl_sgd_step", 0, _args.TrainableCount), n);
         return MeanLoss(n);
     }
 
@@ -139,7 +139,7 @@ public sealed class GpuTrainer : IDisposable
     {
         int n = Load(inputs, labels);
         _args.Training = 0;
-        foreach (var launch in _program.Forward) Launch(launch.Kernel, launch.Work(n));
+        foreach (var launch in _program.Forward) Launch(launch, n);
         return MeanLoss(n);
     }
 
@@ -162,10 +162,10 @@ public sealed class GpuTrainer : IDisposable
         return n;
     }
 
-    private void Launch(string kernel, long work)
+    private void Launch(CudaLaunch launch, int n)
     {
-        var (grid, block) = _backend.Shape(work);
-        _backend.Launch(kernel, grid, block, in _args);
+        var (grid, block) = launch.Shape(n, _backend.Shape);
+        _backend.Launch(launch.Kernel, grid, block, (uint)launch.SharedBytes, in _args);
     }
 
     private double MeanLoss(int n)

@@ -16,7 +16,8 @@ public sealed unsafe class EmulatedKernelBackend(CudaProgram program) : IKernelB
 
     public (uint Grid, uint Block) Shape(long work) => ((uint)Math.Clamp((work + 63) / 64, 1, 4), 64);
 
-    public void Launch(string kernel, uint grid, uint block, in NetDslArgs args) => _module.Launch(kernel, (grid, 1, 1), (block, 1, 1), in args);
+    public void Launch(string kernel, uint grid, uint block, uint sharedBytes, in NetDslArgs args) =>
+        _module.Launch(kernel, (grid, 1, 1), (block, 1, 1), in args, sharedBytes);
 
     public void Synchronize() { }   // launches are synchronous
 
