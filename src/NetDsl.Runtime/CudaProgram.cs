@@ -6,6 +6,14 @@ namespace NetDsl.Runtime;
 /// </summary>
 public sealed record CudaProgram(string Source, IReadOnlyList<CudaLaunch> Forward, IReadOnlyList<CudaLaunch> Backward)
 {
+    /// <summary>Floats of <c>NetDslArgs.scratch</c> the launches need per sample of capacity (per-tile partials and the like).</summary>
+    public long ScratchPerSample { get; init; }
+
+    /// <summary>Floats of scratch the launches need whatever the batch.</summary>
+    public long ScratchFixed { get; init; }
+
+    public long ScratchFloats(int capacity) => ScratchPerSample * capacity + ScratchFixed;
+
     /// <summary>The headers the source includes, shipped in src/NetDsl.Runtime/Cuda/Kernels.</summary>
     public static readonly IReadOnlyList<string> Headers = ["netdsl_abi.cuh", "netdsl_kernels.cuh"];
 }

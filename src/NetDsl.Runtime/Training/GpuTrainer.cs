@@ -36,7 +36,7 @@ public sealed class GpuTrainer : IDisposable
         _parameters.Upload(parameters);
         _parameterGradients = backend.Allocate(4L * parameters.Length);
         _momentum = backend.Allocate(4L * description.TrainableParameterCount);
-        _scratch = backend.Allocate(4);
+        _scratch = backend.Allocate(4 * program.ScratchFloats(capacity));
         _reductions = backend.Allocate(4L * layout.ReductionPerWorker);
         _labels = backend.Allocate(4L * capacity);
         _losses = backend.Allocate(4L * capacity);

@@ -41,7 +41,7 @@ public class GeneratedCudaTests
         float[] activations = new float[(long)layout.ActivationsPerSample * batch], gradients = new float[activations.Length];
         input.CopyTo(activations, layout.InputOffset * batch);
         float[] parameterGradients = new float[parameters.Length], reductions = new float[Math.Max(1, layout.ReductionPerWorker)];
-        float[] losses = new float[batch], scratch = new float[1];
+        float[] losses = new float[batch], scratch = new float[Math.Max(1, program.ScratchFloats(batch))];
         int[] labels = ws.Labels[..batch];
 
         using var module = EmulatedCudaModule.Compile(program.Source, CudaEmulationSource.KernelsDirectory);
@@ -54,7 +54,10 @@ public class GeneratedCudaTests
             N = batch, Capacity = batch, BatchSize = batch, Training = 1, Seed = ws.StepSeed,
         };
         foreach (var launch in program.Forward.Concat(program.Backward))
-            module.Launch(launch.Kernel, (Grid(launch.Work(batch)), 1, 1), (64, 1, 1), in args);
+        {
+            var (grid, block) = launch.Shape(batch, Grid);
+            module.Launch(launch.Kernel, (grid, 1, 1), (block, 1, 1), in args, (uint)launch.SharedBytes);
+        }
 
         for (int s = 0; s < batch; s++) Assert.Equal(ws.Losses[s], losses[s], 1e-4f);
         var cpuLogits = ws.Logits(0, batch).ToArray();
@@ -64,7 +67,7 @@ public class GeneratedCudaTests
     }
 
     /// <summary>Few blocks: each emulated block runs its threads as OS threads, and any grid is correct.</summary>
-    private static uint Grid(long work) => (uint)Math.Clamp((work + 63) / 64, 1, 4);
+    private static (uint, uint) Grid(long work) => ((uint)Math.Clamp((work + 63) / 64, 1, 4), 64);
 
     private static void AssertClose(string what, double[] expected, float[] actual, double tolerance) =>
         NumericAssert.CloseToLargest(expected, actual, tolerance, what, "CPU", "emulated CUDA", minimumScale: 1e-6);
