@@ -8,7 +8,8 @@ namespace NetDsl.Cli.Commands;
 
 /// <summary>
 /// <c>netdsl bench NET</c>: images/s of full training steps (forward, backward, SGD) on real Fashion-MNIST batches,
-/// in the same terms as bench/pytorch_lenet5.py so bench/lenet5-vs-pytorch.sh can print the ratio.
+/// in the same terms as bench/pytorch_lenet5.py so bench/lenet5-vs-pytorch.sh can print the ratio. Networks with
+/// other input shapes (the 224×224 zoo) train on synthetic images, as bench/pytorch_gpu.py's peers do.
 /// </summary>
 internal static class BenchCommand
 {
@@ -27,7 +28,10 @@ internal static class BenchCommand
         {
             var net = Zoo.Create(result.GetValue(network)!);
             int b = result.GetValue(batch), n = result.GetValue(steps), w = result.GetValue(warmup);
-            var train = FashionMnist.Load(result.GetValue(data)).Train;
+            var input = net.Description.Input;
+            bool fashion = input == new Shape(1, 28, 28) && net.Description.Classes == 10;
+            IBatchSource train = fashion ? FashionMnist.Load(result.GetValue(data)).Train
+                : new SyntheticImages(input, net.Description.Classes, (w + n) * b);
             var parameters = new float[net.Description.ParameterCount];
             net.InitializeParameters<float>(parameters, 1);
             if (result.GetValue(device) == "cuda")

@@ -1,0 +1,90 @@
+using NetDsl.Runtime.Cuda;
+using NetDsl.Runtime.Tests.Networks;
+using NetDsl.Testing;
+using NetDsl.Testing.CudaEmulation;
+
+namespace NetDsl.Runtime.Tests.CudaEmulation;
+
+/// <summary>
+/// One training step's forward and backward of a network's generated CUDA, compiled with g++ against the emulation
+/// header, beside the generated CPU program on the same random batch, parameters and dropout seed. Both are judged
+/// against the CPU program in double precision: the emulated GPU's error (relative to each tensor's largest magnitude)
+/// must stay within a few times the CPU float program's own error, or under a floor for kernels that are less precise
+/// by design (TF32). Deep networks at random initialization amplify rounding, so a fixed float-vs-float bound is either
+/// loose for small networks or wrong for large ones; the CPU's own float error is the honest yardstick.
+/// Buffers mirror the CPU workspace, so the GPU's logits are read at the CPU's offsets.
+/// </summary>
+internal static class EmulatedTrainingStep
+{
+    /// <summary>How many times the CPU float error the GPU may reach: summation orders differ, so errors differ.</summary>
+    private const double Slack = 4;
+
+    /// <param name="floor">The error always allowed, relative to the largest magnitude (1e-4 for float kernels).</param>
+    public static void AssertMatchesCpu(string name, ICpuNetwork net, CudaProgram program, int batch, double floor)
+    {
+        var cpu = NetworkHarness<float>.Random(net, batch, seed: 5);
+        float[] parameters = (float[])cpu.Parameters.Clone();   // before the CPU pass updates running statistics
+        float[] input = cpu.Workspace.Input(0, batch).ToArray();
+        var reference = NetworkHarness<double>.From(net, cpu);
+        double[] exactGradients = reference.Gradients(), exactLogits = reference.Logits();
+        double[] exactLosses = reference.Workspace.Losses[..batch];
+        var cpuGradients = cpu.Gradients();
+        var ws = cpu.Workspace;
+
+        var layout = net.Layout;
+        float[] activations = new float[(long)layout.ActivationsPerSample * batch], gradients = new float[activations.Length];
+        input.CopyTo(activations, layout.InputOffset * batch);
+        float[] parameterGradients = new float[parameters.Length], reductions = new float[Math.Max(1, layout.ReductionPerWorker)];
+        float[] losses = new float[batch], scratch = new float[Math.Max(1, program.ScratchFloats(batch))];
+        int[] labels = ws.Labels[..batch];
+
+        using var module = EmulatedCudaModule.Compile(program.Source, CudaEmulationSource.KernelsDirectory);
+        using var pins = new PinnedBuffers();
+        var args = new NetDslArgs
+        {
+            Activations = pins.Pin(activations), Gradients = pins.Pin(gradients), Parameters = pins.Pin(parameters),
+            ParameterGradients = pins.Pin(parameterGradients), Scratch = pins.Pin(scratch), Reductions = pins.Pin(reductions),
+            Labels = pins.Pin(labels), Losses = pins.Pin(losses),
+            N = batch, Capacity = batch, BatchSize = batch, Training = 1, Seed = ws.StepSeed,
+        };
+        foreach (var launch in program.Forward.Concat(program.Backward))
+        {
+            var (grid, block) = launch.Shape(batch, GridStride);
+            module.Launch(launch.Kernel, (grid, 1, 1), (block, 1, 1), in args, (uint)launch.SharedBytes);
+        }
+
+        var gpuLogits = activations.AsSpan(layout.LogitsOffset * batch, layout.Classes * batch).ToArray();
+        Compare(name + " losses", exactLosses, Wide(ws.Losses[..batch]), Wide(losses), floor, minimumScale: 1);
+        Compare(name + " logits", exactLogits, Wide(ws.Logits(0, batch).ToArray()), Wide(gpuLogits), floor, minimumScale: 1e-6);
+        Compare(name + " parameter gradients", exactGradients, cpuGradients, Wide(parameterGradients), 10 * floor, minimumScale: 1e-6);
+    }
+
+    private static double[] Wide(float[] values) => Array.ConvertAll(values, v => (double)v);
+
+    private static void Compare(string what, double[] exact, double[] cpu, double[] gpu, double floor, double minimumScale)
+    {
+        double scale = Math.Max(minimumScale, exact.Max(Math.Abs));
+        var (cpuError, _) = WorstError(exact, cpu, scale);
+        var (gpuError, worst) = WorstError(exact, gpu, scale);
+        double bound = Math.Max(floor, Slack * cpuError);
+        Assert.True(gpuError <= bound,
+            $"{what}[{worst}]: double {exact[worst]:G9}, CPU float {cpu[worst]:G9}, emulated CUDA {gpu[worst]:G9}; " +
+            $"error relative to the largest magnitude {scale:G3}: GPU {gpuError:G3} > bound {bound:G3} (CPU float {cpuError:G3})");
+    }
+
+    private static (double Error, int Index) WorstError(double[] exact, double[] actual, double scale)
+    {
+        Assert.Equal(exact.Length, actual.Length);
+        var (error, index) = (0.0, 0);
+        for (int i = 0; i < exact.Length; i++)
+        {
+            double e = Math.Abs(actual[i] - exact[i]) / scale;
+            if (double.IsNaN(e)) return (double.PositiveInfinity, i);
+            if (e > error) (error, index) = (e, i);
+        }
+        return (error, index);
+    }
+
+    /// <summary>Few blocks for grid-stride kernels: each emulated block runs its threads as OS threads, and any grid is correct.</summary>
+    private static (uint Grid, uint Block) GridStride(long work) => ((uint)Math.Clamp((work + 63) / 64, 1, 4), 64);
+}
