@@ -150,7 +150,7 @@ internal static class CudaWholeNetworkEmitter
                 string dy = Buffer(i, s.Output.Out.Size), dx = Buffer(i + 1, l.In.Size), x = $"TILE({plan.Nodes[l.Inputs[0]].Slot}, {l.In.Size})";
                 string y = s.Activation is null ? "nullptr" : $"TILE({s.Output.Slot}, {l.Out.Size})", total = $"(long long)count * {l.Out.Size}";
                 body.Add("__syncthreads();");
-                body.Add(s.Narrate(forward: false) + (s.HasDx ? Place(i + 1, l.In.Size).Replace("->", "dx ->") : ""));
+                body.Add(s.Narrate(forward: false) + (s.HasDx ? Place(i + 1, l.In.Size).Replace("out", "dx") : ""));
                 switch (l.Kind)
                 {
                     case LayerKind.Conv when s.Pool is { Pool: var pool }:
@@ -195,7 +195,7 @@ internal static class CudaWholeNetworkEmitter
 
         private string Buffer(int k, long size) => Offset(k, size) == 0 ? "tile" : $"tile + {Offset(k, size)}";
 
-        private string Place(int k, long size) => $" -> tile[{Offset(k, size)}, {Offset(k, size) + samples * size})";
+        private string Place(int k, long size) => $"; out tile[{Offset(k, size)}, {Offset(k, size) + samples * size})";
 
         private static string Partial(NodePlan l, string role) => l.Tensor(role) is { } t ? $"partial + {t.Offset}" : "nullptr";
 
