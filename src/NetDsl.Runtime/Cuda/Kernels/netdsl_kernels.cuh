@@ -1,8 +1,9 @@
 // NetDsl's CUDA layer library: one device function per layer direction, the same names and semantics as the CPU
 // kernels (src/NetDsl.Runtime/Cpu). Sizes are template arguments, so every generated kernel has them as constants.
-// Every function is a grid-stride loop over independent outputs: any grid is correct, there are no atomics, and
-// results do not depend on the launch shape. This is the reference CUDA path; fused and tensor-core kernels are
-// validated against it.
+// Every function is a loop over independent outputs shared by a team: by default the whole grid (grid-stride: any
+// grid is correct, there are no atomics, and results do not depend on the launch shape), or with netdsl::Block the
+// threads of one block working on its tile of samples in shared memory (the whole-network kernels). This is the
+// reference CUDA path; fused and tensor-core kernels are validated against it.
 //
 // Shapes: x, y (n, C, H, W) NCHW; conv weights (Cout, Cin, K, K); dense weights (Out, In); per-sample slots as on the CPU.
 #pragma once
