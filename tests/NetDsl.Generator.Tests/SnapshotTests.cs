@@ -10,6 +10,7 @@ public class SnapshotTests
         { nameof(Sources.LeNet5), Sources.LeNet5 },
         { nameof(Sources.LeNet5Classic), Sources.LeNet5Classic },
         { nameof(Sources.Strided), Sources.Strided },
+        { nameof(Sources.FusedPools), Sources.FusedPools },
     };
 
     [Theory]

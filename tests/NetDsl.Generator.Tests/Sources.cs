@@ -6,6 +6,22 @@ internal static class Sources
     /// <summary>The zoo's own declaration, so its generated code is what the snapshots approve.</summary>
     public static readonly string LeNet5 = File.ReadAllText(Path.Combine(DiagnosticTests.RepoRoot(), "src", "Networks", "LeNet5.cs"));
 
+    /// <summary>
+    /// Per-layer CUDA kernels (BatchNorm keeps it off the whole-network path) with both pooling fusions: max pooling
+    /// tiling the plane (forward and backward fused) and overlapping average pooling (forward fused).
+    /// </summary>
+    public const string FusedPools = """
+        using NetDsl;
+
+        [Network(Input = new[] { 2, 12, 12 })]
+        public partial class FusedPools
+        {
+            [Conv(3, Kernel = 3, Padding = 1), Relu, MaxPool(2)]                          public partial Stage A { get; }
+            [Conv(4, Kernel = 3, Padding = 1), Tanh, AvgPool(3, Stride = 2, Padding = 1)] public partial Stage B { get; }
+            [BatchNorm, Dense(3)]                                                        public partial Stage Head { get; }
+        }
+        """;
+
     /// <summary>The 1998 flavour: tanh and average pooling, 32×32 input, no padding.</summary>
     public const string LeNet5Classic = """
         using NetDsl;

@@ -7,17 +7,18 @@ namespace NetDsl.Generator.Emitting;
 /// <summary>
 /// Emits <c>Name.Cuda.g.cs</c>: the network as CUDA C, one kernel per layer direction with every size a template
 /// constant (the device functions live in netdsl_kernels.cuh, named as the CPU kernels), plus the launch plan. Buffers
-/// and offsets are the CPU workspace's, so the two paths can be compared element for element.
+/// and offsets are the CPU workspace's, so the two paths can be compared element for element. Small chain networks
+/// get three whole-network kernels instead (<see cref="CudaWholeNetworkEmitter"/>).
 /// </summary>
 internal static class CudaEmitter
 {
+    /// <summary>A program's CUDA C lines, launches, and the scratch its launches need.</summary>
+    internal sealed record Program(List<string> Source, List<Launch> Forward, List<Launch> Backward, long ScratchPerSample = 0, long ScratchFixed = 0);
+
     public static string Emit(NetworkPlan plan)
     {
         var ids = Names.Identifiers(plan);
-        var cuda = new Cuda(plan, ids);
-        foreach (var l in plan.Layers) cuda.Forward(l);
-        cuda.Loss();
-        foreach (var l in plan.Layers.Reverse().Where(l => l.NeedsGradient)) cuda.Backward(l);
+        var program = CudaWholeNetworkEmitter.TryEmit(plan) ?? LayerByLayer(plan, ids);
 
         var w = CodeWriter.ForClass(plan.Spec.Namespace, plan.Spec.ClassName, "global::NetDsl.Runtime.IGpuNetwork");
         w.Line(CodeWriter.GeneratedCode);
@@ -28,18 +29,41 @@ internal static class CudaEmitter
         w.Line("public static global::NetDsl.Runtime.CudaProgram CudaProgram { get; } = new(CudaSource,");
         w.Line("    new global::NetDsl.Runtime.CudaLaunch[]");
         w.Line("    {");
-        foreach (var k in cuda.ForwardLaunches) w.Line($"        {k.Emit()},");
+        foreach (var k in program.Forward) w.Line($"        {k.Emit()},");
         w.Line("    },");
         w.Line("    new global::NetDsl.Runtime.CudaLaunch[]");
         w.Line("    {");
-        foreach (var k in cuda.BackwardLaunches) w.Line($"        {k.Emit()},");
-        w.Line("    });");
+        foreach (var k in program.Backward) w.Line($"        {k.Emit()},");
+        w.Line(program.ScratchPerSample == 0 && program.ScratchFixed == 0 ? "    });"
+            : $"    }}) {{ ScratchPerSample = {program.ScratchPerSample}, ScratchFixed = {program.ScratchFixed} }};");
         w.Line();
         w.Line("private const string CudaSource = \"\"\"");
-        foreach (var line in cuda.Source) w.Line(line.Length == 0 ? "" : "    " + line);
+        foreach (var line in program.Source) w.Line(line.Length == 0 ? "" : "    " + line);
         w.Line("    \"\"\";");
         return w.Close().ToString();
     }
+
+    private static Program LayerByLayer(NetworkPlan plan, string[] ids)
+    {
+        var cuda = new Cuda(plan, ids);
+        foreach (var l in plan.Layers) cuda.Forward(l);
+        cuda.Loss();
+        foreach (var l in plan.Layers.Reverse().Where(l => l.NeedsGradient)) cuda.Backward(l);
+        return new Program(cuda.Source, cuda.ForwardLaunches, cuda.BackwardLaunches);
+    }
+
+    /// <summary>The top of every program's source: what it is, the headers, and the buffer macros.</summary>
+    internal static List<string> Header(NetworkPlan plan, string scheme) => new()
+    {
+        $"// {plan.Spec.ClassName}: {plan.Input.Batched} -> {plan.Logits.Out.Batched}, {CodeWriter.N(plan.TrainableCount)} parameters.",
+        scheme,
+        "#include \"netdsl_fused.cuh\"",
+        "#define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)",
+        "#define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)",
+        "#define PARAM(offset) (a.parameters + (offset))",
+        "#define PGRAD(offset) (a.parameterGradients + (offset))",
+        "#define STATS(offset) (a.reductions + (offset))",
+    };
 
     /// <summary>A launch-plan entry; tiled kernels (ItemsPerBlock > 0) also fix their block and dynamic shared memory.</summary>
     internal sealed record Launch(string Name, long PerSample, long Fixed, int Block = 0, long ItemsPerBlock = 0, int SharedBytes = 0)
@@ -52,35 +76,19 @@ internal static class CudaEmitter
     /// <summary>Accumulates kernels: a narration line, the extern "C" kernel, and its launch.</summary>
     private sealed class Cuda(NetworkPlan plan, string[] ids)
     {
-        /// <summary>
-        /// Convolution or dense layers whose only reader is an activation: one kernel computes both and writes the
-        /// activation's slot; backward takes dL/d(pre-activation) from the activation's output. Keyed by producer.
-        /// </summary>
-        private readonly Dictionary<int, NodePlan> _fused = plan.Layers
-            .Where(l => l.Kind is LayerKind.Conv or LayerKind.Dense)
-            .Select(l => (Producer: l, Readers: plan.Layers.Where(r => r.Inputs.Contains(l.Id)).ToList()))
-            .Where(p => p.Readers.Count == 1 && p.Readers[0].Inputs.Count == 1 && ActivationCode(p.Readers[0]) > 0)
-            .ToDictionary(p => p.Producer.Id, p => p.Readers[0]);
+        /// <summary>Activations computed by their convolution or dense layer's kernel (see <see cref="CudaFusion"/>).</summary>
+        private readonly Dictionary<int, NodePlan> _fused = CudaFusion.Activations(plan);
+
+        /// <summary>Pools computed by their convolution's forward kernel (and, without overlap, its backward ones).</summary>
+        private readonly Dictionary<int, PoolFusion> _pools = CudaFusion.Pools(plan, CudaFusion.Activations(plan));
 
         private bool Absorbed(NodePlan l) => _fused.Values.Any(a => a.Id == l.Id);
 
-        private static int ActivationCode(NodePlan l) => l.Kind switch { LayerKind.Relu => 1, LayerKind.Tanh => 2, LayerKind.Sigmoid => 3, _ => 0 };
+        private static int ActivationCode(NodePlan l) => CudaFusion.ActivationCode(l);
 
-        public List<string> Source { get; } = Header(plan);
+        public List<string> Source { get; } = Header(plan, "// One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).");
         public List<Launch> ForwardLaunches { get; } = new();
         public List<Launch> BackwardLaunches { get; } = new();
-
-        private static List<string> Header(NetworkPlan plan) => new()
-        {
-            $"// {plan.Spec.ClassName}: {plan.Input.Batched} -> {plan.Logits.Out.Batched}, {CodeWriter.N(plan.TrainableCount)} parameters.",
-            "// One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).",
-            "#include \"netdsl_kernels.cuh\"",
-            "#define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)",
-            "#define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)",
-            "#define PARAM(offset) (a.parameters + (offset))",
-            "#define PGRAD(offset) (a.parameterGradients + (offset))",
-            "#define STATS(offset) (a.reductions + (offset))",
-        };
 
         private void Kernel(List<Launch> launches, string name, string narration, long perSample, long fixedWork, params string[] body)
         {
@@ -95,12 +103,19 @@ internal static class CudaEmitter
 
         public void Forward(NodePlan l)
         {
-            if (Absorbed(l)) return;   // computed by its producer's kernel
+            if (Absorbed(l) || _pools.Values.Any(p => p.Pool.Id == l.Id)) return;   // computed by its producer's kernel
             var activation = _fused.TryGetValue(l.Id, out var a) ? a : null;
             string y = $"SLOT({(activation ?? l).Slot})", x = In(l, 0), name = ids[l.Id] + "_forward";
             string say = Names.Narrate(l) + (activation is null ? "" : $", fused with {activation.Name} {activation.Kind}");
             int act = activation is null ? 0 : ActivationCode(activation);
             long outSize = l.Out.Size, inSize = l.In.Size;
+            if (_pools.TryGetValue(l.Id, out var pooled))
+            {
+                var pool = pooled.Pool;
+                Kernel(ForwardLaunches, name, say + pooled.Narration, pool.Out.Size, 0,
+                    $"netdsl::conv2d_pool_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {act}, {CodeWriter.Join(pool.Kernel, pool.Stride, pool.Padding, pool.Out.H, pool.Out.W)}, {Bool(pool.Kind == LayerKind.MaxPool)}>(SLOT({pool.Slot}), a.training ? {y} : nullptr, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
+                return;
+            }
             switch (l.Kind)
             {
                 case LayerKind.Conv:
@@ -174,6 +189,7 @@ internal static class CudaEmitter
                         : $"netdsl::accumulate(GRAD({l.Slot}), GRAD({e.Slot}), (long long)a.n * {l.Out.Size});").ToArray());
 
             if (Absorbed(l)) return;   // its derivative is applied inside its producer's backward kernels
+            if (_pools.Values.Any(p => p.Pool.Id == l.Id && p.FusedBackward)) return;   // routed inside its convolution's backward
             var activation = _fused.TryGetValue(l.Id, out var a) ? a : null;
             int act = activation is null ? 0 : ActivationCode(activation);
             string name = ids[l.Id] + "_backward", x = In(l, 0);
@@ -181,6 +197,16 @@ internal static class CudaEmitter
             string dy = $"GRAD({(activation ?? l).Slot})", y = $"SLOT({(activation ?? l).Slot})", fusedY = activation is null ? "nullptr" : y;
             string? dx = Dx(l, 0);
             long outSize = l.Out.Size, inSize = l.In.Size;
+            if (_pools.TryGetValue(l.Id, out var pooled) && pooled.FusedBackward)
+            {
+                var pool = pooled.Pool;
+                string dz = $"netdsl::ThroughPool<{CodeWriter.Join(l.Out.C, l.Out.H, l.Out.W, pool.Kernel, pool.Out.H, pool.Out.W)}, {Bool(pool.Kind == LayerKind.MaxPool)}, {act}>{{GRAD({pool.Slot}), SLOT({pooled.PoolInputSlot})}}";
+                var lines = new List<string> { $"netdsl::conv2d_backward_weights_from<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, {dz}, {x}, a.n);" };
+                if (dx is not null) lines.Add($"netdsl::conv2d_backward_input_from<{Conv(l)}>({dx}, {dz}, {Param(l, "weight")}, a.n);");
+                Kernel(BackwardLaunches, name, say + (activation is null ? ", through " : " and ") + $"{pool.Name} {pool.Kind} (the pool's backward is fused here)",
+                    dx is null ? 0 : inSize, l.Tensors.Sum(t => (long)t.Length), lines.ToArray());
+                return;
+            }
             switch (l.Kind)
             {
                 case LayerKind.Conv:
@@ -237,11 +263,13 @@ internal static class CudaEmitter
         private string? Dx(NodePlan l, int input) => plan.EdgeInto(l.Id, input) is { } edge ? $"GRAD({edge.Slot})" : null;
 
         private string In(NodePlan l, int i) => $"SLOT({plan.Nodes[l.Inputs[i]].Slot})";
-        private static string Param(NodePlan l, string role) => l.Tensor(role) is { } t ? $"PARAM({t.Offset})" : "nullptr";
         private static string PGrad(NodePlan l, string role) => l.Tensor(role) is { } t ? $"PGRAD({t.Offset})" : "nullptr";
-        private static string Bool(bool value) => value ? "true" : "false";
-        private static string Conv(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W);
-        private static string Pool(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W) + ", " + Bool(l.Kind == LayerKind.MaxPool);
         private static string Lrn(NodePlan l) => $"{CodeWriter.FloatLiteral(l.Spec.Real2)}, {CodeWriter.FloatLiteral(l.Spec.Real3)}, {CodeWriter.FloatLiteral(l.Spec.Real4)}";
     }
+
+    // Template arguments and pointers that both CUDA emitters write alike.
+    internal static string Param(NodePlan l, string role) => l.Tensor(role) is { } t ? $"PARAM({t.Offset})" : "nullptr";
+    internal static string Bool(bool value) => value ? "true" : "false";
+    internal static string Conv(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W);
+    internal static string Pool(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W) + ", " + Bool(l.Kind == LayerKind.MaxPool);
 }

@@ -11,128 +11,103 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
     public static global::NetDsl.Runtime.CudaProgram CudaProgram { get; } = new(CudaSource,
         new global::NetDsl.Runtime.CudaLaunch[]
         {
-            new("Stem_0_forward", 867, 0),
-            new("Down_0_forward", 648, 0),
-            new("Pool_0_forward", 128, 0),
-            new("Pool_1_forward", 128, 0),
-            new("Head_0_forward", 16, 0),
-            new("Head_2_forward", 16, 0),
-            new("Head_3_forward", 4, 0),
-            new("loss_forward", 1, 0),
+            new("network_forward", 1, 0, Block: 256, ItemsPerBlock: 2, SharedBytes: 13872),
         },
         new global::NetDsl.Runtime.CudaLaunch[]
         {
-            new("loss_backward", 4, 0),
-            new("Head_3_backward", 16, 68),
-            new("Head_2_backward", 16, 0),
-            new("Head_0_backward", 128, 2064),
-            new("Pool_1_backward", 128, 0),
-            new("Pool_0_backward", 648, 0),
-            new("Down_0_backward", 0, 224),
-        });
+            new("network_backward", 1, 0, Block: 256, ItemsPerBlock: 2, SharedBytes: 13872),
+            new("network_gradient_sum", 0, 2356),
+        }) { ScratchPerSample = 1178, ScratchFixed = 2356 };
 
     private const string CudaSource = """
         // Strided: (N,3,17,17) -> (N,4), 2,356 parameters.
-        // One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).
-        #include "netdsl_kernels.cuh"
+        // Whole network in three kernels: block b owns samples [2b, 2b + 2) and runs every layer on them in shared memory.
+        #include "netdsl_fused.cuh"
         #define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)
         #define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)
         #define PARAM(offset) (a.parameters + (offset))
         #define PGRAD(offset) (a.parameterGradients + (offset))
         #define STATS(offset) (a.reductions + (offset))
+        #define TILE(offset, size) (SLOT(offset) + (long long)first * (size))   // this block's samples of a slot
 
-        // Stem.0 AvgPool 1x1/1: (N,3,17,17) -> (N,3,17,17)
-        extern "C" __global__ void Stem_0_forward(NetDslArgs a)
+        // ---- forward: each layer's output goes to the other end of the tile (2 × 1,734 floats) from its input;
+        // in training, each is also copied to its slot (backward reads them) while the next layer runs. Dropout only in training.
+        extern "C" __global__ void network_forward(NetDslArgs a)
         {
-            netdsl::pool2d_forward<3, 17, 17, 1, 1, 0, 17, 17, false>(SLOT(867), SLOT(0), a.n);
+            extern __shared__ float tile[];
+            const int first = blockIdx.x * 2, count = min(2, a.n - first);
+            // input (N,3,17,17); out tile[0, 1734)
+            netdsl::copy<netdsl::Block>(tile, TILE(0, 867), (long long)count * 867);
+            __syncthreads();
+            // Stem.0 AvgPool 1x1/1: (N,3,17,17) -> (N,3,17,17); out tile[1734, 3468)
+            netdsl::pool2d_forward<3, 17, 17, 1, 1, 0, 17, 17, false, netdsl::Block>(tile + 1734, tile, count);
+            __syncthreads();
+            if (a.training) netdsl::copy<netdsl::Block>(TILE(867, 867), tile + 1734, (long long)count * 867);
+            // Down.0 Conv 3x3/2 pad 1: (N,3,17,17) -> (N,8,9,9), 224 params, fused with Down.1 Relu; out tile[0, 1296)
+            netdsl::conv2d_forward<3, 17, 17, 8, 3, 2, 1, 9, 9, true, 1, netdsl::Block>(tile, tile + 1734, PARAM(0), PARAM(216), count);
+            __syncthreads();
+            if (a.training) netdsl::copy<netdsl::Block>(TILE(2382, 648), tile, (long long)count * 648);
+            // Pool.0 MaxPool 3x3/2: (N,8,9,9) -> (N,8,4,4); out tile[3212, 3468)
+            netdsl::pool2d_forward<8, 9, 9, 3, 2, 0, 4, 4, true, netdsl::Block>(tile + 3212, tile, count);
+            __syncthreads();
+            if (a.training) netdsl::copy<netdsl::Block>(TILE(3030, 128), tile + 3212, (long long)count * 128);
+            // Pool.1 Dropout p=0.25: (N,8,4,4) -> (N,8,4,4); out tile[0, 256)
+            if (a.training) netdsl::dropout_forward<128, netdsl::Block>(tile, TILE(3286, 128), tile + 3212, 0.25, a.seed, count, first);
+            else netdsl::copy<netdsl::Block>(tile, tile + 3212, (long long)count * 128);
+            __syncthreads();
+            if (a.training) netdsl::copy<netdsl::Block>(TILE(3158, 128), tile, (long long)count * 128);
+            // Head.0 Dense: (N,8,4,4) -> (N,16), 2,064 params, fused with Head.1 Sigmoid; out tile[3436, 3468)
+            netdsl::dense_forward<128, 16, 3, netdsl::Block>(tile + 3436, tile, PARAM(224), PARAM(2272), count);
+            __syncthreads();
+            if (a.training) netdsl::copy<netdsl::Block>(TILE(3430, 16), tile + 3436, (long long)count * 16);
+            // Head.2 Dropout p=0.5: (N,16) -> (N,16); out tile[0, 32)
+            if (a.training) netdsl::dropout_forward<16, netdsl::Block>(tile, TILE(3462, 16), tile + 3436, 0.5, a.seed, count, first);
+            else netdsl::copy<netdsl::Block>(tile, tile + 3436, (long long)count * 16);
+            __syncthreads();
+            if (a.training) netdsl::copy<netdsl::Block>(TILE(3446, 16), tile, (long long)count * 16);
+            // Head.3 Dense: (N,16) -> (N,4), 68 params; out tile[3460, 3468)
+            netdsl::dense_forward<16, 4, 0, netdsl::Block>(tile + 3460, tile, PARAM(2288), PARAM(2352), count);
+            __syncthreads();
+            // loss head: softmax cross-entropy over 4 classes; the logits are written in evaluation too
+            netdsl::copy<netdsl::Block>(TILE(3478, 4), tile + 3460, (long long)count * 4);
+            netdsl::softmax_cross_entropy_forward<4, netdsl::Block>(TILE(3482, 4), a.losses + first, tile + 3460, a.labels + first, count);
         }
 
-        // Down.0 Conv 3x3/2 pad 1: (N,3,17,17) -> (N,8,9,9), 224 params, fused with Down.1 Relu
-        extern "C" __global__ void Down_0_forward(NetDslArgs a)
+        // ---- backward: the tile's gradients stay in shared memory (each layer's dx at the other end from its dy); activations
+        // come from their slots; parameter gradients are stored in this tile's partial, which network_gradient_sum adds up.
+        extern "C" __global__ void network_backward(NetDslArgs a)
         {
-            netdsl::conv2d_forward<3, 17, 17, 8, 3, 2, 1, 9, 9, true, 1>(SLOT(2382), SLOT(867), PARAM(0), PARAM(216), a.n);
+            extern __shared__ float tile[];
+            const int first = blockIdx.x * 2, count = min(2, a.n - first);
+            float* const partial = a.scratch + (long long)blockIdx.x * 2356;   // this tile's parameter gradients
+            // loss head: dL/dlogits = (softmax - onehot) / batch size; out tile[0, 8)
+            netdsl::softmax_cross_entropy_backward<4, netdsl::Block>(tile, TILE(3482, 4), a.labels + first, 1.0f / a.batchSize, count);
+            __syncthreads();
+            // Head.3 Dense: (N,16) -> (N,4), 68 params; dx tile[3436, 3468)
+            netdsl::dense_backward_weights<16, 4, 0, netdsl::Block>(partial + 2288, partial + 2352, tile, nullptr, TILE(3446, 16), count);
+            netdsl::dense_backward_input<16, 4, 0, netdsl::Block>(tile + 3436, tile, nullptr, PARAM(2288), count);
+            __syncthreads();
+            // Head.2 Dropout p=0.5: (N,16) -> (N,16); dx tile[0, 32)
+            netdsl::multiply<netdsl::Block>(tile, tile + 3436, TILE(3462, 16), (long long)count * 16);
+            __syncthreads();
+            // Head.0 Dense: (N,8,4,4) -> (N,16), 2,064 params, through Head.1 Sigmoid; dx tile[3212, 3468)
+            netdsl::dense_backward_weights<128, 16, 3, netdsl::Block>(partial + 224, partial + 2272, tile, TILE(3430, 16), TILE(3158, 128), count);
+            netdsl::dense_backward_input<128, 16, 3, netdsl::Block>(tile + 3212, tile, TILE(3430, 16), PARAM(224), count);
+            __syncthreads();
+            // Pool.1 Dropout p=0.25: (N,8,4,4) -> (N,8,4,4); dx tile[0, 256)
+            netdsl::multiply<netdsl::Block>(tile, tile + 3212, TILE(3286, 128), (long long)count * 128);
+            __syncthreads();
+            // Pool.0 MaxPool 3x3/2: (N,8,9,9) -> (N,8,4,4); dx tile[2172, 3468)
+            netdsl::pool2d_backward<8, 9, 9, 3, 2, 0, 4, 4, true, netdsl::Block>(tile + 2172, tile, TILE(2382, 648), count);
+            __syncthreads();
+            // Down.0 Conv 3x3/2 pad 1: (N,3,17,17) -> (N,8,9,9), 224 params, through Down.1 Relu
+            netdsl::conv2d_backward_weights<3, 17, 17, 8, 3, 2, 1, 9, 9, true, 1, netdsl::Block>(partial + 0, partial + 216, tile + 2172, TILE(2382, 648), TILE(867, 867), count);
         }
 
-        // Pool.0 MaxPool 3x3/2: (N,8,9,9) -> (N,8,4,4)
-        extern "C" __global__ void Pool_0_forward(NetDslArgs a)
+        // parameter gradients: the tiles' partials added in tile order (deterministic, no atomics)
+        extern "C" __global__ void network_gradient_sum(NetDslArgs a)
         {
-            netdsl::pool2d_forward<8, 9, 9, 3, 2, 0, 4, 4, true>(SLOT(3030), SLOT(2382), a.n);
-        }
-
-        // Pool.1 Dropout p=0.25: (N,8,4,4) -> (N,8,4,4)
-        extern "C" __global__ void Pool_1_forward(NetDslArgs a)
-        {
-            if (a.training) netdsl::dropout_forward<128>(SLOT(3158), SLOT(3286), SLOT(3030), 0.25, a.seed, a.n);
-            else netdsl::copy(SLOT(3158), SLOT(3030), (long long)a.n * 128);
-        }
-
-        // Head.0 Dense: (N,8,4,4) -> (N,16), 2,064 params, fused with Head.1 Sigmoid
-        extern "C" __global__ void Head_0_forward(NetDslArgs a)
-        {
-            netdsl::dense_forward<128, 16, 3>(SLOT(3430), SLOT(3158), PARAM(224), PARAM(2272), a.n);
-        }
-
-        // Head.2 Dropout p=0.5: (N,16) -> (N,16)
-        extern "C" __global__ void Head_2_forward(NetDslArgs a)
-        {
-            if (a.training) netdsl::dropout_forward<16>(SLOT(3446), SLOT(3462), SLOT(3430), 0.5, a.seed, a.n);
-            else netdsl::copy(SLOT(3446), SLOT(3430), (long long)a.n * 16);
-        }
-
-        // Head.3 Dense: (N,16) -> (N,4), 68 params
-        extern "C" __global__ void Head_3_forward(NetDslArgs a)
-        {
-            netdsl::dense_forward<16, 4, 0>(SLOT(3478), SLOT(3446), PARAM(2288), PARAM(2352), a.n);
-        }
-
-        // loss head: softmax cross-entropy over 4 classes
-        extern "C" __global__ void loss_forward(NetDslArgs a)
-        {
-            netdsl::softmax_cross_entropy_forward<4>(SLOT(3482), a.losses, SLOT(3478), a.labels, a.n);
-        }
-
-        // loss head: dL/dlogits = (softmax - onehot) / batch size
-        extern "C" __global__ void loss_backward(NetDslArgs a)
-        {
-            netdsl::softmax_cross_entropy_backward<4>(GRAD(3478), SLOT(3482), a.labels, 1.0f / a.batchSize, a.n);
-        }
-
-        // Head.3 Dense: (N,16) -> (N,4), 68 params
-        extern "C" __global__ void Head_3_backward(NetDslArgs a)
-        {
-            netdsl::dense_backward_weights<16, 4, 0>(PGRAD(2288), PGRAD(2352), GRAD(3478), nullptr, SLOT(3446), a.n);
-            netdsl::dense_backward_input<16, 4, 0>(GRAD(3446), GRAD(3478), nullptr, PARAM(2288), a.n);
-        }
-
-        // Head.2 Dropout p=0.5: (N,16) -> (N,16)
-        extern "C" __global__ void Head_2_backward(NetDslArgs a)
-        {
-            netdsl::multiply(GRAD(3430), GRAD(3446), SLOT(3462), (long long)a.n * 16);
-        }
-
-        // Head.0 Dense: (N,8,4,4) -> (N,16), 2,064 params, through Head.1 Sigmoid
-        extern "C" __global__ void Head_0_backward(NetDslArgs a)
-        {
-            netdsl::dense_backward_weights<128, 16, 3>(PGRAD(224), PGRAD(2272), GRAD(3430), SLOT(3430), SLOT(3158), a.n);
-            netdsl::dense_backward_input<128, 16, 3>(GRAD(3158), GRAD(3430), SLOT(3430), PARAM(224), a.n);
-        }
-
-        // Pool.1 Dropout p=0.25: (N,8,4,4) -> (N,8,4,4)
-        extern "C" __global__ void Pool_1_backward(NetDslArgs a)
-        {
-            netdsl::multiply(GRAD(3030), GRAD(3158), SLOT(3286), (long long)a.n * 128);
-        }
-
-        // Pool.0 MaxPool 3x3/2: (N,8,9,9) -> (N,8,4,4)
-        extern "C" __global__ void Pool_0_backward(NetDslArgs a)
-        {
-            netdsl::pool2d_backward<8, 9, 9, 3, 2, 0, 4, 4, true>(GRAD(2382), GRAD(3030), SLOT(2382), a.n);
-        }
-
-        // Down.0 Conv 3x3/2 pad 1: (N,3,17,17) -> (N,8,9,9), 224 params, through Down.1 Relu
-        extern "C" __global__ void Down_0_backward(NetDslArgs a)
-        {
-            netdsl::conv2d_backward_weights<3, 17, 17, 8, 3, 2, 1, 9, 9, true, 1>(PGRAD(0), PGRAD(216), GRAD(2382), SLOT(2382), SLOT(867), a.n);
+            netdsl::sum_tiles(a.parameterGradients, a.scratch, 2356, (a.n + 1) / 2);
         }
         """;
 }

@@ -13,135 +13,92 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
     public static global::NetDsl.Runtime.CudaProgram CudaProgram { get; } = new(CudaSource,
         new global::NetDsl.Runtime.CudaLaunch[]
         {
-            new("C1_0_forward", 4704, 0),
-            new("C1_2_forward", 1176, 0),
-            new("C3_0_forward", 1600, 0),
-            new("C3_2_forward", 400, 0),
-            new("C5_0_forward", 120, 0),
-            new("F6_0_forward", 84, 0),
-            new("Output_0_forward", 10, 0),
-            new("loss_forward", 1, 0),
+            new("network_forward", 1, 0, Block: 256, ItemsPerBlock: 2, SharedBytes: 17600),
         },
         new global::NetDsl.Runtime.CudaLaunch[]
         {
-            new("loss_backward", 10, 0),
-            new("Output_0_backward", 84, 850),
-            new("F6_0_backward", 120, 10164),
-            new("C5_0_backward", 400, 48120),
-            new("C3_2_backward", 1600, 0),
-            new("C3_0_backward", 1176, 2416),
-            new("C1_2_backward", 4704, 0),
-            new("C1_0_backward", 0, 156),
-        });
+            new("network_backward", 1, 0, Block: 256, ItemsPerBlock: 2, SharedBytes: 17600),
+            new("network_gradient_sum", 0, 61706),
+        }) { ScratchPerSample = 30853, ScratchFixed = 61706 };
 
     private const string CudaSource = """
         // LeNet5Classic: (N,1,32,32) -> (N,10), 61,706 parameters.
-        // One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).
-        #include "netdsl_kernels.cuh"
+        // Whole network in three kernels: block b owns samples [2b, 2b + 2) and runs every layer on them in shared memory.
+        #include "netdsl_fused.cuh"
         #define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)
         #define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)
         #define PARAM(offset) (a.parameters + (offset))
         #define PGRAD(offset) (a.parameterGradients + (offset))
         #define STATS(offset) (a.reductions + (offset))
+        #define TILE(offset, size) (SLOT(offset) + (long long)first * (size))   // this block's samples of a slot
 
-        // C1.0 Conv 5x5/1 pad 0: (N,1,32,32) -> (N,6,28,28), 156 params, fused with C1.1 Tanh
-        extern "C" __global__ void C1_0_forward(NetDslArgs a)
+        // ---- forward: each layer's output goes to the other end of the tile (2 × 2,200 floats) from its input;
+        // in training, each is also copied to its slot (backward reads them) while the next layer runs. Dropout only in training.
+        extern "C" __global__ void network_forward(NetDslArgs a)
         {
-            netdsl::conv2d_forward<1, 32, 32, 6, 5, 1, 0, 28, 28, true, 2>(SLOT(5728), SLOT(0), PARAM(0), PARAM(150), a.n);
+            extern __shared__ float tile[];
+            const int first = blockIdx.x * 2, count = min(2, a.n - first);
+            // input (N,1,32,32); out tile[0, 2048)
+            netdsl::copy<netdsl::Block>(tile, TILE(0, 1024), (long long)count * 1024);
+            __syncthreads();
+            // C1.0 Conv 5x5/1 pad 0: (N,1,32,32) -> (N,6,28,28), 156 params, fused with C1.1 Tanh and C1.2 AvgPool; training also writes C1.1's slot; out tile[2048, 4400)
+            netdsl::conv2d_pool_forward<1, 32, 32, 6, 5, 1, 0, 28, 28, true, 2, 2, 2, 0, 14, 14, false, netdsl::Block>(tile + 2048, a.training ? TILE(5728, 4704) : nullptr, tile, PARAM(0), PARAM(150), count);
+            __syncthreads();
+            if (a.training) netdsl::copy<netdsl::Block>(TILE(10432, 1176), tile + 2048, (long long)count * 1176);
+            // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, fused with C3.1 Tanh and C3.2 AvgPool; training also writes C3.1's slot; out tile[0, 800)
+            netdsl::conv2d_pool_forward<6, 14, 14, 16, 5, 1, 0, 10, 10, true, 2, 2, 2, 0, 5, 5, false, netdsl::Block>(tile, a.training ? TILE(13208, 1600) : nullptr, tile + 2048, PARAM(156), PARAM(2556), count);
+            __syncthreads();
+            if (a.training) netdsl::copy<netdsl::Block>(TILE(14808, 400), tile, (long long)count * 400);
+            // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, fused with C5.1 Tanh; out tile[4160, 4400)
+            netdsl::conv2d_forward<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2, netdsl::Block>(tile + 4160, tile, PARAM(2572), PARAM(50572), count);
+            __syncthreads();
+            if (a.training) netdsl::copy<netdsl::Block>(TILE(15328, 120), tile + 4160, (long long)count * 120);
+            // F6.0 Dense: (N,120) -> (N,84), 10,164 params, fused with F6.1 Tanh; out tile[0, 168)
+            netdsl::dense_forward<120, 84, 2, netdsl::Block>(tile, tile + 4160, PARAM(50692), PARAM(60772), count);
+            __syncthreads();
+            if (a.training) netdsl::copy<netdsl::Block>(TILE(15532, 84), tile, (long long)count * 84);
+            // Output.0 Dense: (N,84) -> (N,10), 850 params; out tile[4380, 4400)
+            netdsl::dense_forward<84, 10, 0, netdsl::Block>(tile + 4380, tile, PARAM(60856), PARAM(61696), count);
+            __syncthreads();
+            // loss head: softmax cross-entropy over 10 classes; the logits are written in evaluation too
+            netdsl::copy<netdsl::Block>(TILE(15616, 10), tile + 4380, (long long)count * 10);
+            netdsl::softmax_cross_entropy_forward<10, netdsl::Block>(TILE(15626, 10), a.losses + first, tile + 4380, a.labels + first, count);
         }
 
-        // C1.2 AvgPool 2x2/2: (N,6,28,28) -> (N,6,14,14)
-        extern "C" __global__ void C1_2_forward(NetDslArgs a)
+        // ---- backward: the tile's gradients stay in shared memory (each layer's dx at the other end from its dy); activations
+        // come from their slots; parameter gradients are stored in this tile's partial, which network_gradient_sum adds up.
+        extern "C" __global__ void network_backward(NetDslArgs a)
         {
-            netdsl::pool2d_forward<6, 28, 28, 2, 2, 0, 14, 14, false>(SLOT(10432), SLOT(5728), a.n);
+            extern __shared__ float tile[];
+            const int first = blockIdx.x * 2, count = min(2, a.n - first);
+            float* const partial = a.scratch + (long long)blockIdx.x * 61706;   // this tile's parameter gradients
+            // loss head: dL/dlogits = (softmax - onehot) / batch size; out tile[0, 20)
+            netdsl::softmax_cross_entropy_backward<10, netdsl::Block>(tile, TILE(15626, 10), a.labels + first, 1.0f / a.batchSize, count);
+            __syncthreads();
+            // Output.0 Dense: (N,84) -> (N,10), 850 params; dx tile[4232, 4400)
+            netdsl::dense_backward_weights<84, 10, 0, netdsl::Block>(partial + 60856, partial + 61696, tile, nullptr, TILE(15532, 84), count);
+            netdsl::dense_backward_input<84, 10, 0, netdsl::Block>(tile + 4232, tile, nullptr, PARAM(60856), count);
+            __syncthreads();
+            // F6.0 Dense: (N,120) -> (N,84), 10,164 params, through F6.1 Tanh; dx tile[0, 240)
+            netdsl::dense_backward_weights<120, 84, 2, netdsl::Block>(partial + 50692, partial + 60772, tile + 4232, TILE(15532, 84), TILE(15328, 120), count);
+            netdsl::dense_backward_input<120, 84, 2, netdsl::Block>(tile, tile + 4232, TILE(15532, 84), PARAM(50692), count);
+            __syncthreads();
+            // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, through C5.1 Tanh; dx tile[3600, 4400)
+            netdsl::conv2d_backward_weights<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2, netdsl::Block>(partial + 2572, partial + 50572, tile, TILE(15328, 120), TILE(14808, 400), count);
+            netdsl::conv2d_backward_input<16, 5, 5, 120, 5, 1, 0, 1, 1, 2, netdsl::Block>(tile + 3600, tile, TILE(15328, 120), PARAM(2572), count);
+            __syncthreads();
+            // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, through C3.1 Tanh and C3.2 AvgPool; dx tile[0, 2352)
+            netdsl::conv2d_backward_weights_from<6, 14, 14, 16, 5, 1, 0, 10, 10, true, netdsl::Block>(partial + 156, partial + 2556, netdsl::ThroughPool<16, 10, 10, 2, 5, 5, false, 2>{tile + 3600, TILE(13208, 1600)}, TILE(10432, 1176), count);
+            netdsl::conv2d_backward_input_from<6, 14, 14, 16, 5, 1, 0, 10, 10, netdsl::Block>(tile, netdsl::ThroughPool<16, 10, 10, 2, 5, 5, false, 2>{tile + 3600, TILE(13208, 1600)}, PARAM(156), count);
+            __syncthreads();
+            // C1.0 Conv 5x5/1 pad 0: (N,1,32,32) -> (N,6,28,28), 156 params, through C1.1 Tanh and C1.2 AvgPool
+            netdsl::conv2d_backward_weights_from<1, 32, 32, 6, 5, 1, 0, 28, 28, true, netdsl::Block>(partial + 0, partial + 150, netdsl::ThroughPool<6, 28, 28, 2, 14, 14, false, 2>{tile, TILE(5728, 4704)}, TILE(0, 1024), count);
         }
 
-        // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, fused with C3.1 Tanh
-        extern "C" __global__ void C3_0_forward(NetDslArgs a)
+        // parameter gradients: the tiles' partials added in tile order (deterministic, no atomics)
+        extern "C" __global__ void network_gradient_sum(NetDslArgs a)
         {
-            netdsl::conv2d_forward<6, 14, 14, 16, 5, 1, 0, 10, 10, true, 2>(SLOT(13208), SLOT(10432), PARAM(156), PARAM(2556), a.n);
-        }
-
-        // C3.2 AvgPool 2x2/2: (N,16,10,10) -> (N,16,5,5)
-        extern "C" __global__ void C3_2_forward(NetDslArgs a)
-        {
-            netdsl::pool2d_forward<16, 10, 10, 2, 2, 0, 5, 5, false>(SLOT(14808), SLOT(13208), a.n);
-        }
-
-        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, fused with C5.1 Tanh
-        extern "C" __global__ void C5_0_forward(NetDslArgs a)
-        {
-            netdsl::conv2d_forward<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2>(SLOT(15328), SLOT(14808), PARAM(2572), PARAM(50572), a.n);
-        }
-
-        // F6.0 Dense: (N,120) -> (N,84), 10,164 params, fused with F6.1 Tanh
-        extern "C" __global__ void F6_0_forward(NetDslArgs a)
-        {
-            netdsl::dense_forward<120, 84, 2>(SLOT(15532), SLOT(15328), PARAM(50692), PARAM(60772), a.n);
-        }
-
-        // Output.0 Dense: (N,84) -> (N,10), 850 params
-        extern "C" __global__ void Output_0_forward(NetDslArgs a)
-        {
-            netdsl::dense_forward<84, 10, 0>(SLOT(15616), SLOT(15532), PARAM(60856), PARAM(61696), a.n);
-        }
-
-        // loss head: softmax cross-entropy over 10 classes
-        extern "C" __global__ void loss_forward(NetDslArgs a)
-        {
-            netdsl::softmax_cross_entropy_forward<10>(SLOT(15626), a.losses, SLOT(15616), a.labels, a.n);
-        }
-
-        // loss head: dL/dlogits = (softmax - onehot) / batch size
-        extern "C" __global__ void loss_backward(NetDslArgs a)
-        {
-            netdsl::softmax_cross_entropy_backward<10>(GRAD(15616), SLOT(15626), a.labels, 1.0f / a.batchSize, a.n);
-        }
-
-        // Output.0 Dense: (N,84) -> (N,10), 850 params
-        extern "C" __global__ void Output_0_backward(NetDslArgs a)
-        {
-            netdsl::dense_backward_weights<84, 10, 0>(PGRAD(60856), PGRAD(61696), GRAD(15616), nullptr, SLOT(15532), a.n);
-            netdsl::dense_backward_input<84, 10, 0>(GRAD(15532), GRAD(15616), nullptr, PARAM(60856), a.n);
-        }
-
-        // F6.0 Dense: (N,120) -> (N,84), 10,164 params, through F6.1 Tanh
-        extern "C" __global__ void F6_0_backward(NetDslArgs a)
-        {
-            netdsl::dense_backward_weights<120, 84, 2>(PGRAD(50692), PGRAD(60772), GRAD(15532), SLOT(15532), SLOT(15328), a.n);
-            netdsl::dense_backward_input<120, 84, 2>(GRAD(15328), GRAD(15532), SLOT(15532), PARAM(50692), a.n);
-        }
-
-        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, through C5.1 Tanh
-        extern "C" __global__ void C5_0_backward(NetDslArgs a)
-        {
-            netdsl::conv2d_backward_weights<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2>(PGRAD(2572), PGRAD(50572), GRAD(15328), SLOT(15328), SLOT(14808), a.n);
-            netdsl::conv2d_backward_input<16, 5, 5, 120, 5, 1, 0, 1, 1, 2>(GRAD(14808), GRAD(15328), SLOT(15328), PARAM(2572), a.n);
-        }
-
-        // C3.2 AvgPool 2x2/2: (N,16,10,10) -> (N,16,5,5)
-        extern "C" __global__ void C3_2_backward(NetDslArgs a)
-        {
-            netdsl::pool2d_backward<16, 10, 10, 2, 2, 0, 5, 5, false>(GRAD(13208), GRAD(14808), SLOT(13208), a.n);
-        }
-
-        // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, through C3.1 Tanh
-        extern "C" __global__ void C3_0_backward(NetDslArgs a)
-        {
-            netdsl::conv2d_backward_weights<6, 14, 14, 16, 5, 1, 0, 10, 10, true, 2>(PGRAD(156), PGRAD(2556), GRAD(13208), SLOT(13208), SLOT(10432), a.n);
-            netdsl::conv2d_backward_input<6, 14, 14, 16, 5, 1, 0, 10, 10, 2>(GRAD(10432), GRAD(13208), SLOT(13208), PARAM(156), a.n);
-        }
-
-        // C1.2 AvgPool 2x2/2: (N,6,28,28) -> (N,6,14,14)
-        extern "C" __global__ void C1_2_backward(NetDslArgs a)
-        {
-            netdsl::pool2d_backward<6, 28, 28, 2, 2, 0, 14, 14, false>(GRAD(5728), GRAD(10432), SLOT(5728), a.n);
-        }
-
-        // C1.0 Conv 5x5/1 pad 0: (N,1,32,32) -> (N,6,28,28), 156 params, through C1.1 Tanh
-        extern "C" __global__ void C1_0_backward(NetDslArgs a)
-        {
-            netdsl::conv2d_backward_weights<1, 32, 32, 6, 5, 1, 0, 28, 28, true, 2>(PGRAD(0), PGRAD(150), GRAD(5728), SLOT(5728), SLOT(0), a.n);
+            netdsl::sum_tiles(a.parameterGradients, a.scratch, 61706, (a.n + 1) / 2);
         }
         """;
 }

@@ -31,12 +31,25 @@ internal static class EmulatedTrainingStep
         var cpuGradients = cpu.Gradients();
         var ws = cpu.Workspace;
 
+        var gpu = Run(net, program, parameters, input, ws.Labels[..batch], ws.StepSeed, training: true, program.Forward.Concat(program.Backward));
+
+        Compare(name + " losses", exactLosses, Wide(ws.Losses[..batch]), Wide(gpu.Losses), floor, minimumScale: 1);
+        Compare(name + " logits", exactLogits, Wide(ws.Logits(0, batch).ToArray()), Wide(gpu.Logits), floor, minimumScale: 1e-6);
+        Compare(name + " parameter gradients", exactGradients, cpuGradients, Wide(gpu.ParameterGradients), 10 * floor, minimumScale: 1e-6);
+    }
+
+    public sealed record GpuStep(float[] Losses, float[] Logits, float[] ParameterGradients);
+
+    /// <summary>The launches on emulated buffers laid out as the CPU workspace; returns losses, logits and parameter gradients.</summary>
+    public static GpuStep Run(ICpuNetwork net, CudaProgram program, float[] parameters, float[] input, int[] labels, ulong seed, bool training,
+        IEnumerable<CudaLaunch> launches)
+    {
+        int batch = labels.Length;
         var layout = net.Layout;
         float[] activations = new float[(long)layout.ActivationsPerSample * batch], gradients = new float[activations.Length];
         input.CopyTo(activations, layout.InputOffset * batch);
         float[] parameterGradients = new float[parameters.Length], reductions = new float[Math.Max(1, layout.ReductionPerWorker)];
         float[] losses = new float[batch], scratch = new float[Math.Max(1, program.ScratchFloats(batch))];
-        int[] labels = ws.Labels[..batch];
 
         using var module = EmulatedCudaModule.Compile(program.Source, CudaEmulationSource.KernelsDirectory);
         using var pins = new PinnedBuffers();
@@ -45,18 +58,14 @@ internal static class EmulatedTrainingStep
             Activations = pins.Pin(activations), Gradients = pins.Pin(gradients), Parameters = pins.Pin(parameters),
             ParameterGradients = pins.Pin(parameterGradients), Scratch = pins.Pin(scratch), Reductions = pins.Pin(reductions),
             Labels = pins.Pin(labels), Losses = pins.Pin(losses),
-            N = batch, Capacity = batch, BatchSize = batch, Training = 1, Seed = ws.StepSeed,
+            N = batch, Capacity = batch, BatchSize = batch, Training = training ? 1 : 0, Seed = seed,
         };
-        foreach (var launch in program.Forward.Concat(program.Backward))
+        foreach (var launch in launches)
         {
             var (grid, block) = launch.Shape(batch, GridStride);
             module.Launch(launch.Kernel, (grid, 1, 1), (block, 1, 1), in args, (uint)launch.SharedBytes);
         }
-
-        var gpuLogits = activations.AsSpan(layout.LogitsOffset * batch, layout.Classes * batch).ToArray();
-        Compare(name + " losses", exactLosses, Wide(ws.Losses[..batch]), Wide(losses), floor, minimumScale: 1);
-        Compare(name + " logits", exactLogits, Wide(ws.Logits(0, batch).ToArray()), Wide(gpuLogits), floor, minimumScale: 1e-6);
-        Compare(name + " parameter gradients", exactGradients, cpuGradients, Wide(parameterGradients), 10 * floor, minimumScale: 1e-6);
+        return new GpuStep(losses, activations.AsSpan(layout.LogitsOffset * batch, layout.Classes * batch).ToArray(), parameterGradients);
     }
 
     private static double[] Wide(float[] values) => Array.ConvertAll(values, v => (double)v);

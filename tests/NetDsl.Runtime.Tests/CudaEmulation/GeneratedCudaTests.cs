@@ -1,17 +1,22 @@
+using NetDsl.Testing;
 using NetDsl.Networks;
 using NetDsl.Runtime.Tests.Networks;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
 /// <summary>
-/// The CUDA C each test network generates, compiled with g++ against the emulation header and run on the CPU: one
-/// training step's forward and backward must agree with the generated CPU program on the same batch, parameters and
-/// dropout seed (<see cref="EmulatedTrainingStep"/>). These networks are small enough for batches of several samples,
-/// which the 224×224 zoo (<see cref="ZooEmulatedStepTests"/>) is not.
+/// The CUDA C each network generates, compiled with g++ against the emulation header and run on the CPU: one training
+/// step's forward and backward must agree with the generated CPU program on the same batch, parameters and dropout
+/// seed. This is how CI proves the GPU kernels without a GPU. Batches of 3 and 5 leave the last whole-network tile
+/// (2 samples) short.
 /// </summary>
 public class GeneratedCudaTests
 {
-    public static TheoryData<string> Networks => new() { "LeNet5", "LeNet5Classic", "EveryLayer", "PoolFirst", "GraphNet", "FashionVgg" };
+    public static TheoryData<string, int> Networks => new()
+    {
+        { "LeNet5", 3 }, { "LeNet5", 5 }, { "LeNet5Classic", 3 }, { "EveryLayer", 3 }, { "PoolFirst", 3 }, { "GraphNet", 3 }, { "FashionVgg", 3 },
+        { "FusedPools", 3 }, { "FusedPoolsNoActivation", 3 }, { "WholeTiny", 3 }, { "WholeTiny", 5 },
+    };
 
     private static (ICpuNetwork Network, CudaProgram Program) Create(string name) => name switch
     {
@@ -20,14 +25,54 @@ public class GeneratedCudaTests
         "EveryLayer" => (new EveryLayer(), EveryLayer.CudaProgram),
         "PoolFirst" => (new PoolFirst(), PoolFirst.CudaProgram),
         "GraphNet" => (new GraphNet(), GraphNet.CudaProgram),
+        "FusedPools" => (new FusedPools(), FusedPools.CudaProgram),
+        "FusedPoolsNoActivation" => (new FusedPoolsNoActivation(), FusedPoolsNoActivation.CudaProgram),
+        "WholeTiny" => (new WholeTiny(), WholeTiny.CudaProgram),
         _ => (new FashionVgg(), FashionVgg.CudaProgram),
     };
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void A_training_step_on_the_emulated_gpu_matches_the_cpu(string name)
+    public void A_training_step_on_the_emulated_gpu_matches_the_cpu(string name, int batch)
     {
         var (net, program) = Create(name);
-        EmulatedTrainingStep.AssertMatchesCpu(name, net, program, batch: 3, floor: 1e-4);
+        EmulatedTrainingStep.AssertMatchesCpu(name, net, program, batch, floor: 1e-4);
     }
+
+    /// <summary>Evaluation (training = 0): no dropout, running statistics; the forward launches alone give the CPU's logits.</summary>
+    [Theory]
+    [InlineData("WholeTiny")]
+    [InlineData("EveryLayer")]
+    [InlineData("FusedPools")]
+    public void Evaluation_on_the_emulated_gpu_matches_the_cpu(string name)
+    {
+        const int batch = 3;
+        var (net, program) = Create(name);
+        var cpu = NetworkHarness<float>.Random(net, batch, seed: 8);
+        cpu.Workspace.Training = false;
+        float[] parameters = (float[])cpu.Parameters.Clone();
+        float[] input = cpu.Workspace.Input(0, batch).ToArray();
+        double cpuLoss = cpu.Loss();
+        var gpu = EmulatedTrainingStep.Run(net, program, parameters, input, cpu.Workspace.Labels[..batch], seed: 11, training: false, program.Forward);
+
+        AssertClose(name + " evaluation logits", cpu.Logits(), gpu.Logits, 1e-4);
+        Assert.Equal(cpuLoss, gpu.Losses.Average(l => (double)l), 1e-4);
+    }
+
+    /// <summary>Small chain networks train in three launches; the others fuse pools into the convolutions before them.</summary>
+    [Fact]
+    public void Small_chain_networks_run_whole_and_pools_fuse_into_convolutions()
+    {
+        foreach (var program in new[] { LeNet5.CudaProgram, LeNet5Classic.CudaProgram, EveryLayer.CudaProgram, PoolFirst.CudaProgram, WholeTiny.CudaProgram })
+            Assert.Equal(["network_forward", "network_backward", "network_gradient_sum"], program.Forward.Concat(program.Backward).Select(l => l.Kernel));
+
+        var kernels = FusedPools.CudaProgram.Forward.Concat(FusedPools.CudaProgram.Backward).Select(l => l.Kernel).ToList();
+        Assert.DoesNotContain(kernels, k => k is "A_2_forward" or "A_2_backward" or "B_2_forward" or "C_1_forward");
+        Assert.Contains("B_2_backward", kernels);   // overlapping windows keep the pool's own backward
+        Assert.Contains("C_1_backward", kernels);
+        Assert.Contains("netdsl::conv2d_pool_forward", FusedPools.CudaProgram.Source);
+    }
+
+    private static void AssertClose(string what, double[] expected, float[] actual, double tolerance) =>
+        NumericAssert.CloseToLargest(expected, actual, tolerance, what, "CPU", "emulated CUDA", minimumScale: 1e-6);
 }

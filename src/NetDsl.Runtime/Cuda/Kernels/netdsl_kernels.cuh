@@ -1,8 +1,9 @@
 // NetDsl's CUDA layer library: one device function per layer direction, the same names and semantics as the CPU
 // kernels (src/NetDsl.Runtime/Cpu). Sizes are template arguments, so every generated kernel has them as constants.
-// Every function is a grid-stride loop over independent outputs: any grid is correct, there are no atomics, and
-// results do not depend on the launch shape. This is the reference CUDA path; fused and tensor-core kernels are
-// validated against it.
+// Every function is a loop over independent outputs shared by a team: by default the whole grid (grid-stride: any
+// grid is correct, there are no atomics, and results do not depend on the launch shape), or with netdsl::Block the
+// threads of one block working on its tile of samples in shared memory (the whole-network kernels). This is the
+// reference CUDA path; fused and tensor-core kernels are validated against it.
 //
 // Shapes: x, y (n, C, H, W) NCHW; conv weights (Cout, Cin, K, K); dense weights (Out, In); per-sample slots as on the CPU.
 #pragma once
@@ -12,6 +13,24 @@ namespace netdsl {
 
 #define NETDSL_FOR(i, total) \
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (long long)(total); i += (long long)gridDim.x * blockDim.x)
+
+// ---- who shares a loop: every thread of the grid (one kernel per layer, the default) or the threads of one block (the
+// whole-network kernels, where a block owns a tile of samples in shared memory and n is the tile's sample count).
+// Weight gradients: the grid adds into the batch's gradient; a block stores its tile's partial sums, which
+// sum_tiles adds up in a fixed order (no atomics), so they need no clearing.
+struct Grid
+{
+    static __device__ __forceinline__ long long first() { return (long long)blockIdx.x * blockDim.x + threadIdx.x; }
+    static __device__ __forceinline__ long long stride() { return (long long)gridDim.x * blockDim.x; }
+    static __device__ __forceinline__ void deposit(float& gradient, float sum) { gradient += sum; }
+};
+struct Block
+{
+    static __device__ __forceinline__ long long first() { return threadIdx.x; }
+    static __device__ __forceinline__ long long stride() { return blockDim.x; }
+    static __device__ __forceinline__ void deposit(float& gradient, float sum) { gradient = sum; }
+};
+#define NETDSL_TEAM_FOR(i, total) for (long long i = Team::first(); i < (long long)(total); i += Team::stride())
 
 // ---- fused activations: 0 none, 1 ReLU, 2 tanh, 3 sigmoid. A convolution or dense layer whose only reader is an
 // activation computes it in place, and its backward recovers dL/d(pre-activation) from the stored output y. ---------
@@ -32,35 +51,50 @@ template <int Act> __device__ __forceinline__ float through_activation(float dy,
 }
 
 // ---- convolution: y (n, Co, Ho, Wo) = act(conv(x (n, Ci, H, W), w) + b) ----------------------------------------------
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act = 0>
+// One output (sample s, channel co, position oh, ow) before the activation.
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias>
+__device__ __forceinline__ float conv2d_at(const float* x, const float* w, const float* b, long long s, int co, int oh, int ow)
+{
+    float sum = Bias ? b[co] : 0.0f;
+    for (int ci = 0; ci < Ci; ci++)
+        for (int kh = 0; kh < K; kh++)
+        {
+            int ih = oh * S - P + kh;
+            if (ih < 0 || ih >= H) continue;
+            for (int kw = 0; kw < K; kw++)
+            {
+                int iw = ow * S - P + kw;
+                if (iw < 0 || iw >= W) continue;
+                sum += x[((s * Ci + ci) * H + ih) * W + iw] * w[((co * Ci + ci) * K + kh) * K + kw];
+            }
+        }
+    return sum;
+}
+
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act = 0, class Team = Grid>
 __device__ void conv2d_forward(float* y, const float* x, const float* w, const float* b, int n)
 {
-    NETDSL_FOR(i, (long long)n * Co * Ho * Wo)
+    NETDSL_TEAM_FOR(i, (long long)n * Co * Ho * Wo)
     {
         int ow = (int)(i % Wo), oh = (int)(i / Wo % Ho), co = (int)(i / ((long long)Wo * Ho) % Co);
-        long long s = i / ((long long)Wo * Ho * Co);
-        float sum = Bias ? b[co] : 0.0f;
-        for (int ci = 0; ci < Ci; ci++)
-            for (int kh = 0; kh < K; kh++)
-            {
-                int ih = oh * S - P + kh;
-                if (ih < 0 || ih >= H) continue;
-                for (int kw = 0; kw < K; kw++)
-                {
-                    int iw = ow * S - P + kw;
-                    if (iw < 0 || iw >= W) continue;
-                    sum += x[((s * Ci + ci) * H + ih) * W + iw] * w[((co * Ci + ci) * K + kh) * K + kw];
-                }
-            }
-        y[i] = activate<Act>(sum);
+        y[i] = activate<Act>(conv2d_at<Ci, H, W, Co, K, S, P, Ho, Wo, Bias>(x, w, b, i / ((long long)Wo * Ho * Co), co, oh, ow));
     }
 }
 
-// dx (n, Ci, H, W): every output position whose window covers (ih, iw). With Act, dy and y are the activation's.
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, int Act = 0>
-__device__ void conv2d_backward_input(float* dx, const float* dy, const float* y, const float* w, int n)
+// dL/d(pre-activation) at output o from the activation's gradient dy and output y (Act 0: dy itself). The convolution
+// backward reads its output gradient through such a source; ThroughPool (netdsl_fused.cuh) is the other one.
+template <int Act> struct ThroughActivation
 {
-    NETDSL_FOR(i, (long long)n * Ci * H * W)
+    const float* dy;
+    const float* y;
+    __device__ __forceinline__ float operator()(long long o) const { return through_activation<Act>(dy[o], Act ? y[o] : 0.0f); }
+};
+
+// dx (n, Ci, H, W): every output position whose window covers (ih, iw), from dz, a source of dL/d(conv output).
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, class Team = Grid, class Dz>
+__device__ void conv2d_backward_input_from(float* dx, Dz dz, const float* w, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * Ci * H * W)
     {
         int iw = (int)(i % W), ih = (int)(i / W % H), ci = (int)(i / ((long long)W * H) % Ci);
         long long s = i / ((long long)W * H * Ci);
@@ -76,7 +110,7 @@ __device__ void conv2d_backward_input(float* dx, const float* dy, const float* y
                 for (int co = 0; co < Co; co++)
                 {
                     long long o = ((s * Co + co) * Ho + t / S) * Wo + u / S;
-                    sum += through_activation<Act>(dy[o], Act ? y[o] : 0.0f) * w[((co * Ci + ci) * K + kh) * K + kw];
+                    sum += dz(o) * w[((co * Ci + ci) * K + kh) * K + kw];
                 }
             }
         }
@@ -84,23 +118,26 @@ __device__ void conv2d_backward_input(float* dx, const float* dy, const float* y
     }
 }
 
-// dw (Co, Ci, K, K) += Σ over samples and positions; db (Co) += Σ dy.
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act = 0>
-__device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, const float* y, const float* x, int n)
+// With Act, dy and y are the activation's.
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, int Act = 0, class Team = Grid>
+__device__ void conv2d_backward_input(float* dx, const float* dy, const float* y, const float* w, int n)
 {
-    NETDSL_FOR(i, (long long)Co * Ci * K * K + (Bias ? Co : 0))
+    conv2d_backward_input_from<Ci, H, W, Co, K, S, P, Ho, Wo, Team>(dx, ThroughActivation<Act>{dy, y}, w, n);
+}
+
+// dw (Co, Ci, K, K) += Σ over samples and positions; db (Co) += Σ dy.
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, class Team = Grid, class Dz>
+__device__ void conv2d_backward_weights_from(float* dw, float* db, Dz dz, const float* x, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)Co * Ci * K * K + (Bias ? Co : 0))
     {
         if (i >= (long long)Co * Ci * K * K)
         {
             int co = (int)(i - (long long)Co * Ci * K * K);
             float sum = 0.0f;
             for (int s = 0; s < n; s++)
-                for (int p = 0; p < Ho * Wo; p++)
-                {
-                    long long o = ((long long)s * Co + co) * Ho * Wo + p;
-                    sum += through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
-                }
-            db[co] += sum;
+                for (int p = 0; p < Ho * Wo; p++) sum += dz(((long long)s * Co + co) * Ho * Wo + p);
+            Team::deposit(db[co], sum);
             continue;
         }
         int kw = (int)(i % K), kh = (int)(i / K % K), ci = (int)(i / (K * K) % Ci), co = (int)(i / ((long long)K * K * Ci));
@@ -114,19 +151,24 @@ __device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, c
                 {
                     int iw = ow * S - P + kw;
                     if (iw < 0 || iw >= W) continue;
-                    long long o = (((long long)s * Co + co) * Ho + oh) * Wo + ow;
-                    sum += through_activation<Act>(dy[o], Act ? y[o] : 0.0f) * x[(((long long)s * Ci + ci) * H + ih) * W + iw];
+                    sum += dz((((long long)s * Co + co) * Ho + oh) * Wo + ow) * x[(((long long)s * Ci + ci) * H + ih) * W + iw];
                 }
             }
-        dw[i] += sum;
+        Team::deposit(dw[i], sum);
     }
 }
 
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act = 0, class Team = Grid>
+__device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, const float* y, const float* x, int n)
+{
+    conv2d_backward_weights_from<Ci, H, W, Co, K, S, P, Ho, Wo, Bias, Team>(dw, db, ThroughActivation<Act>{dy, y}, x, n);
+}
+
 // ---- dense: y (n, Out) = act(x (n, In) · wᵀ + b) --------------------------------------------------------------------
-template <int In, int Out, int Act = 0>
+template <int In, int Out, int Act = 0, class Team = Grid>
 __device__ void dense_forward(float* y, const float* x, const float* w, const float* b, int n)
 {
-    NETDSL_FOR(i, (long long)n * Out)
+    NETDSL_TEAM_FOR(i, (long long)n * Out)
     {
         int o = (int)(i % Out);
         long long s = i / Out;
@@ -136,10 +178,10 @@ __device__ void dense_forward(float* y, const float* x, const float* w, const fl
     }
 }
 
-template <int In, int Out, int Act = 0>
+template <int In, int Out, int Act = 0, class Team = Grid>
 __device__ void dense_backward_input(float* dx, const float* dy, const float* y, const float* w, int n)
 {
-    NETDSL_FOR(i, (long long)n * In)
+    NETDSL_TEAM_FOR(i, (long long)n * In)
     {
         int k = (int)(i % In);
         long long s = i / In;
@@ -149,53 +191,73 @@ __device__ void dense_backward_input(float* dx, const float* dy, const float* y,
     }
 }
 
-template <int In, int Out, int Act = 0>
+template <int In, int Out, int Act = 0, class Team = Grid>
 __device__ void dense_backward_weights(float* dw, float* db, const float* dy, const float* y, const float* x, int n)
 {
-    NETDSL_FOR(i, (long long)Out * In + Out)
+    NETDSL_TEAM_FOR(i, (long long)Out * In + Out)
     {
         float sum = 0.0f;
         if (i >= (long long)Out * In)
         {
             int o = (int)(i - (long long)Out * In);
             for (int s = 0; s < n; s++) sum += through_activation<Act>(dy[(long long)s * Out + o], Act ? y[(long long)s * Out + o] : 0.0f);
-            db[o] += sum;
+            Team::deposit(db[o], sum);
             continue;
         }
         int o = (int)(i / In), k = (int)(i % In);
         for (int s = 0; s < n; s++)
             sum += through_activation<Act>(dy[(long long)s * Out + o], Act ? y[(long long)s * Out + o] : 0.0f) * x[(long long)s * In + k];
-        dw[i] += sum;
+        Team::deposit(dw[i], sum);
     }
 }
 
 // ---- pooling (floor or ceil mode, padding; average counts padding as PyTorch's count_include_pad) -------------------
-template <int C, int H, int W, int K, int S, int P, int Ho, int Wo, bool Max>
+// The window starting at (h0, w0) over an H×W plane whose values value(h, w) gives (a read, or a fused convolution).
+template <int H, int W, int K, int P, bool Max, class Value>
+__device__ __forceinline__ float pool_window(int h0, int w0, Value value)
+{
+    int h1 = min(h0 + K, H + P), w1 = min(w0 + K, W + P);
+    float acc = Max ? -INFINITY : 0.0f;
+    for (int h = max(h0, 0); h < min(h1, H); h++)
+        for (int w = max(w0, 0); w < min(w1, W); w++)
+        {
+            float v = value(h, w);
+            if (Max) { if (v > acc || v != v) acc = v; } else acc += v;
+        }
+    return Max ? acc : acc / (float)((h1 - h0) * (w1 - w0));
+}
+
+// Where in the plane the first maximum of the window at (h0, w0) lies (h · W + w): max pooling's backward routes there.
+template <int H, int W, int K>
+__device__ __forceinline__ int pool_first_max(const float* plane, int h0, int w0)
+{
+    int best = -1;
+    float top = -INFINITY;
+    for (int a = max(h0, 0); a < min(h0 + K, H); a++)
+        for (int b = max(w0, 0); b < min(w0 + K, W); b++)
+        {
+            float v = plane[a * W + b];
+            if (best < 0 || v > top || v != v) { if (!(top != top)) { top = v; best = a * W + b; } }
+        }
+    return best;
+}
+
+template <int C, int H, int W, int K, int S, int P, int Ho, int Wo, bool Max, class Team = Grid>
 __device__ void pool2d_forward(float* y, const float* x, int n)
 {
-    NETDSL_FOR(i, (long long)n * C * Ho * Wo)
+    NETDSL_TEAM_FOR(i, (long long)n * C * Ho * Wo)
     {
         int ow = (int)(i % Wo), oh = (int)(i / Wo % Ho);
-        long long plane = i / ((long long)Wo * Ho);
-        int h0 = oh * S - P, w0 = ow * S - P;
-        int h1 = min(h0 + K, H + P), w1 = min(w0 + K, W + P);
-        float divisor = (float)((h1 - h0) * (w1 - w0));
-        float acc = Max ? -INFINITY : 0.0f;
-        for (int h = max(h0, 0); h < min(h1, H); h++)
-            for (int w = max(w0, 0); w < min(w1, W); w++)
-            {
-                float v = x[(plane * H + h) * W + w];
-                if (Max) { if (v > acc || v != v) acc = v; } else acc += v;
-            }
-        y[i] = Max ? acc : acc / divisor;
+        const float* plane = x + i / ((long long)Wo * Ho) * H * W;
+        y[i] = pool_window<H, W, K, P, Max>(oh * S - P, ow * S - P, [&](int h, int w) { return plane[h * W + w]; });
     }
 }
 
 // dx: every window covering (h, w); max pooling routes to the first maximum of each window, as the CPU does.
-template <int C, int H, int W, int K, int S, int P, int Ho, int Wo, bool Max>
+template <int C, int H, int W, int K, int S, int P, int Ho, int Wo, bool Max, class Team = Grid>
 __device__ void pool2d_backward(float* dx, const float* dy, const float* x, int n)
 {
-    NETDSL_FOR(i, (long long)n * C * H * W)
+    NETDSL_TEAM_FOR(i, (long long)n * C * H * W)
     {
         int w = (int)(i % W), h = (int)(i / W % H);
         long long plane = i / ((long long)W * H);
@@ -208,15 +270,7 @@ __device__ void pool2d_backward(float* dx, const float* dy, const float* x, int 
                 float g = dy[(plane * Ho + oh) * Wo + ow];
                 if (Max)
                 {
-                    int best = -1;
-                    float top = -INFINITY;
-                    for (int a = max(h0, 0); a < min(h0 + K, H); a++)
-                        for (int b = max(w0, 0); b < min(w0 + K, W); b++)
-                        {
-                            float v = x[(plane * H + a) * W + b];
-                            if (best < 0 || v > top || v != v) { if (!(top != top)) { top = v; best = a * W + b; } }
-                        }
-                    if (best == h * W + w) sum += g;
+                    if (pool_first_max<H, W, K>(x + plane * H * W, h0, w0) == h * W + w) sum += g;
                 }
                 else
                 {
@@ -257,12 +311,13 @@ __device__ void global_pool_backward(float* dx, const float* dy, const float* x,
 }
 
 // ---- activations (backward from the output y, as on the CPU) --------------------------------------------------------
-__device__ inline void relu_forward(float* y, const float* x, long long total) { NETDSL_FOR(i, total) y[i] = x[i] > 0.0f ? x[i] : 0.0f; }
-__device__ inline void relu_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_FOR(i, total) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f; }
-__device__ inline void tanh_forward(float* y, const float* x, long long total) { NETDSL_FOR(i, total) y[i] = tanhf(x[i]); }
-__device__ inline void tanh_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_FOR(i, total) dx[i] = dy[i] * (1.0f - y[i] * y[i]); }
-__device__ inline void sigmoid_forward(float* y, const float* x, long long total) { NETDSL_FOR(i, total) y[i] = 1.0f / (1.0f + expf(-x[i])); }
-__device__ inline void sigmoid_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_FOR(i, total) dx[i] = dy[i] * y[i] * (1.0f - y[i]); }
+// (dx may alias dy.)
+template <class Team = Grid> __device__ void relu_forward(float* y, const float* x, long long total) { NETDSL_TEAM_FOR(i, total) y[i] = activate<1>(x[i]); }
+template <class Team = Grid> __device__ void relu_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_TEAM_FOR(i, total) dx[i] = through_activation<1>(dy[i], y[i]); }
+template <class Team = Grid> __device__ void tanh_forward(float* y, const float* x, long long total) { NETDSL_TEAM_FOR(i, total) y[i] = activate<2>(x[i]); }
+template <class Team = Grid> __device__ void tanh_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_TEAM_FOR(i, total) dx[i] = through_activation<2>(dy[i], y[i]); }
+template <class Team = Grid> __device__ void sigmoid_forward(float* y, const float* x, long long total) { NETDSL_TEAM_FOR(i, total) y[i] = activate<3>(x[i]); }
+template <class Team = Grid> __device__ void sigmoid_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_TEAM_FOR(i, total) dx[i] = through_activation<3>(dy[i], y[i]); }
 
 // ---- dropout: the same counter-based SplitMix64 stream per sample as the CPU, so masks are identical ----------------
 __device__ inline unsigned long long splitmix64_mix(unsigned long long z)
@@ -272,15 +327,16 @@ __device__ inline unsigned long long splitmix64_mix(unsigned long long z)
     return z ^ (z >> 31);
 }
 
-template <int PerSample>
-__device__ void dropout_forward(float* y, float* mask, const float* x, double p, unsigned long long seed, int n)
+// Sample s of these n is sample firstSample + s of the batch (a whole-network block passes its tile's first).
+template <int PerSample, class Team = Grid>
+__device__ void dropout_forward(float* y, float* mask, const float* x, double p, unsigned long long seed, int n, long long firstSample = 0)
 {
     const unsigned long long golden = 0x9E3779B97F4A7C15ULL;
     unsigned long long threshold = (unsigned long long)(p * 9007199254740992.0);   // p · 2^53
     float keep = p < 1 ? (float)(1.0 / (1.0 - p)) : 0.0f;
-    NETDSL_FOR(i, (long long)n * PerSample)
+    NETDSL_TEAM_FOR(i, (long long)n * PerSample)
     {
-        unsigned long long s = (unsigned long long)(i / PerSample), e = (unsigned long long)(i % PerSample);
+        unsigned long long s = (unsigned long long)(firstSample + i / PerSample), e = (unsigned long long)(i % PerSample);
         unsigned long long state = splitmix64_mix(splitmix64_mix(splitmix64_mix(seed + golden) ^ s));   // Hash(seed, s, 0)
         float m = (splitmix64_mix(state + (e + 1) * golden) >> 11) >= threshold ? keep : 0.0f;
         mask[i] = m;
@@ -288,8 +344,8 @@ __device__ void dropout_forward(float* y, float* mask, const float* x, double p,
     }
 }
 
-__device__ inline void multiply(float* y, const float* a, const float* b, long long total) { NETDSL_FOR(i, total) y[i] = a[i] * b[i]; }
-__device__ inline void copy(float* y, const float* x, long long total) { NETDSL_FOR(i, total) y[i] = x[i]; }
+template <class Team = Grid> __device__ void multiply(float* y, const float* a, const float* b, long long total) { NETDSL_TEAM_FOR(i, total) y[i] = a[i] * b[i]; }
+template <class Team = Grid> __device__ void copy(float* y, const float* x, long long total) { NETDSL_TEAM_FOR(i, total) y[i] = x[i]; }
 __device__ inline void add(float* y, const float* a, const float* b, long long total) { NETDSL_FOR(i, total) y[i] = a[i] + b[i]; }
 __device__ inline void accumulate(float* y, const float* x, long long total) { NETDSL_FOR(i, total) y[i] += x[i]; }
 
@@ -413,10 +469,10 @@ __device__ void batchnorm_inference(float* y, const float* x, const float* runni
 }
 
 // ---- softmax cross-entropy: probabilities and per-sample loss; dlogits = (p − onehot) · scale -----------------------
-template <int Classes>
+template <int Classes, class Team = Grid>
 __device__ void softmax_cross_entropy_forward(float* probs, float* losses, const float* logits, const int* labels, int n)
 {
-    NETDSL_FOR(s, n)
+    NETDSL_TEAM_FOR(s, n)
     {
         const float* z = logits + s * Classes;
         float top = z[0];
@@ -428,10 +484,10 @@ __device__ void softmax_cross_entropy_forward(float* probs, float* losses, const
     }
 }
 
-template <int Classes>
+template <int Classes, class Team = Grid>
 __device__ void softmax_cross_entropy_backward(float* dlogits, const float* probs, const int* labels, float scale, int n)
 {
-    NETDSL_FOR(i, (long long)n * Classes)
+    NETDSL_TEAM_FOR(i, (long long)n * Classes)
     {
         long long s = i / Classes;
         dlogits[i] = (probs[i] - (labels[s] == (int)(i % Classes) ? 1.0f : 0.0f)) * scale;

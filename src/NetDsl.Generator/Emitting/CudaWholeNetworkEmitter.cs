@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Generator.Model;
+using static NetDsl.Generator.Emitting.CudaEmitter;
+
+namespace NetDsl.Generator.Emitting;
+
+/// <summary>
+/// A small chain network (convolution, pooling, dense, activations, dropout; no BatchNorm, whose batch statistics cross
+/// tiles, and no joins) as three kernels instead of one per layer direction. Each block owns a tile of samples and runs
+/// every layer on it in shared memory: the grid kernels' device functions with <c>netdsl::Block</c> as the team, a
+/// barrier between layers, weights read from global memory. Forward writes the logits, probabilities and losses and,
+/// in training, every slot backward reads. Backward keeps the gradients in shared memory, reads activations from their
+/// slots, and stores the tile's parameter gradients as one partial in scratch; a third kernel adds the partials up in
+/// tile order, so the result does not depend on scheduling.
+/// </summary>
+internal static class CudaWholeNetworkEmitter
+{
+    /// <summary>
+    /// One sample's footprint must fit 96 KB of shared memory: an H100 block may opt in to 227 KB, and 96 KB leaves room
+    /// for two blocks per SM.
+    /// </summary>
+    public const int BudgetBytes = 96 * 1024;
+
+    /// <summary>
+    /// A tile holds up to 2 samples within 48 KB. The batch is the only parallelism: at the batch small networks train
+    /// with (64) that is 32 blocks, a quarter of an H100's SMs, each running half as long as with 4 samples; two samples
+    /// still share each weight read and halve the partial gradients written and summed (LeNet-5: 7.9 MB at batch 64).
+    /// </summary>
+    private const int TileBytes = 48 * 1024, MaxTile = 2;
+
+    /// <summary>8 warps hide shared-memory latency, and the largest layers still give each thread dozens of outputs.</summary>
+    private const int Threads = 256;
+
+    private const string Team = "netdsl::Block";
+
+    /// <summary>
+    /// One step of the chain: a layer, the activation fused into it, and a non-overlapping pool fused after them (whose
+    /// backward the convolution's then does); it produces Output's slot. HasDx: its input needs a gradient.
+    /// </summary>
+    private sealed record Step(NodePlan Layer, NodePlan? Activation, PoolFusion? Pool, bool HasDx)
+    {
+        public NodePlan Output => Pool?.Pool ?? Activation ?? Layer;
+        public int Act => Activation is null ? 0 : CudaFusion.ActivationCode(Activation);
+
+        public string Narrate(bool forward)
+        {
+            string fused = string.Join(" and ", new[] { Activation, Pool?.Pool }.Where(f => f is not null).Select(f => $"{f!.Name} {f.Kind}"));
+            return Names.Narrate(Layer) + (fused.Length == 0 ? "" : (forward ? ", fused with " : ", through ") + fused)
+                + (forward && Pool is not null ? $"; training also writes {(Activation ?? Layer).Name}'s slot" : "");
+        }
+    }
+
+    public static Program? TryEmit(NetworkPlan plan)
+    {
+        var kinds = new[] { LayerKind.Conv, LayerKind.MaxPool, LayerKind.AvgPool, LayerKind.Dense, LayerKind.Relu, LayerKind.Tanh, LayerKind.Sigmoid, LayerKind.Dropout };
+        if (!plan.Layers.All(l => kinds.Contains(l.Kind) && l.Inputs.Count == 1 && l.Inputs[0] == l.Id - 1)) return null;
+
+        var fused = CudaFusion.Activations(plan);
+        var pools = CudaFusion.Pools(plan, fused).Values.Where(p => p.FusedBackward).ToDictionary(p => p.Conv.Id);
+        var absorbed = new HashSet<int>(fused.Values.Select(a => a.Id).Concat(pools.Values.Select(p => p.Pool.Id)));
+        var steps = plan.Layers.Where(l => !absorbed.Contains(l.Id)).Select(l => new Step(l, fused.TryGetValue(l.Id, out var a) ? a : null,
+            pools.TryGetValue(l.Id, out var p) ? p : null, plan.EdgeInto(l.Id, 0) is not null)).ToList();
+        var backward = steps.Where(s => s.Layer.NeedsGradient).Reverse().ToList();
+
+        // Each step writes the end of the tile buffer its input does not occupy, so a sample needs, at most, its
+        // largest consecutive pair of tensors: forward from the input on, backward from dL/dlogits on.
+        var forwardSizes = steps.Select(s => s.Output.Out.Size).Prepend(plan.Input.Size).ToList();
+        var backwardSizes = backward.Where(s => s.HasDx).Select(s => s.Layer.In.Size).Prepend(plan.Classes).ToList();
+        long perSample = Math.Max(LargestPair(forwardSizes), LargestPair(backwardSizes));
+        if (4 * perSample > BudgetBytes) return null;
+        int tile = (int)Math.Max(1, Math.Min(MaxTile, TileBytes / (4 * perSample)));
+        return new Tile(plan, tile, perSample).Emit(steps, backward);
+    }
+
+    private static long LargestPair(List<long> sizes) => sizes.Count == 1 ? sizes[0] : sizes.Zip(sizes.Skip(1), (a, b) => a + b).Max();
+
+    /// <summary>Writes the three kernels for tiles of <paramref name="samples"/> samples, <paramref name="perSample"/> floats each.</summary>
+    private sealed class Tile(NetworkPlan plan, int samples, long perSample)
+    {
+        private readonly List<string> _source = Header(plan,
+            $"// Whole network in three kernels: block b owns samples [{samples}b, {samples}b + {samples}) and runs every layer on them in shared memory.");
+
+        private Launch Tiled(string name) => new(name, 1, 0, Threads, samples, (int)(4 * samples * perSample));
+
+        public Program Emit(List<Step> steps, List<Step> backward)
+        {
+            _source.Add("#define TILE(offset, size) (SLOT(offset) + (long long)first * (size))   // this block's samples of a slot");
+            Forward(steps);
+            Backward(backward);
+            Kernel("network_gradient_sum", "// parameter gradients: the tiles' partials added in tile order (deterministic, no atomics)",
+                $"netdsl::sum_tiles(a.parameterGradients, a.scratch, {plan.TrainableCount}, (a.n + {samples - 1}) / {samples});");
+            // One partial per tile, and a batch of capacity C has at most C / samples + 1 tiles.
+            long partials = plan.TrainableCount;
+            return new Program(_source, new() { Tiled("network_forward") },
+                new() { Tiled("network_backward"), new Launch("network_gradient_sum", 0, partials) },
+                (partials + samples - 1) / samples, partials);
+        }
+
+        private void Forward(List<Step> steps)
+        {
+            var body = Prologue();
+            body.Add($"// input {plan.Input.Batched}{Place(0, plan.Input.Size)}");
+            body.Add($"netdsl::copy<{Team}>(tile, TILE({plan.Nodes[0].Slot}, {plan.Input.Size}), (long long)count * {plan.Input.Size});");
+            for (int i = 0; i < steps.Count; i++)
+            {
+                var (s, l) = (steps[i], steps[i].Layer);
+                string x = Buffer(i, l.In.Size), y = Buffer(i + 1, s.Output.Out.Size), size = l.Out.Size.ToString();
+                body.Add("__syncthreads();");
+                if (i > 0) body.Add($"if (a.training) netdsl::copy<{Team}>(TILE({steps[i - 1].Output.Slot}, {l.In.Size}), {x}, (long long)count * {l.In.Size});");
+                body.Add(s.Narrate(forward: true) + Place(i + 1, s.Output.Out.Size));
+                body.AddRange(l.Kind switch
+                {
+                    LayerKind.Conv when s.Pool is { Pool: var pool } => new[] { $"netdsl::conv2d_pool_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {s.Act}, " +
+                        $"{CodeWriter.Join(pool.Kernel, pool.Stride, pool.Padding, pool.Out.H, pool.Out.W)}, {Bool(pool.Kind == LayerKind.MaxPool)}, {Team}>" +
+                        $"({y}, a.training ? TILE({s.Pool.PoolInputSlot}, {size}) : nullptr, {x}, {Param(l, "weight")}, {Param(l, "bias")}, count);" },
+                    LayerKind.Conv => new[] { $"netdsl::conv2d_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {s.Act}, {Team}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, count);" },
+                    LayerKind.Dense => new[] { $"netdsl::dense_forward<{l.In.Size}, {size}, {s.Act}, {Team}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, count);" },
+                    LayerKind.MaxPool or LayerKind.AvgPool => new[] { $"netdsl::pool2d_forward<{Pool(l)}, {Team}>({y}, {x}, count);" },
+                    LayerKind.Dropout => new[]
+                    {
+                        $"if (a.training) netdsl::dropout_forward<{size}, {Team}>({y}, TILE({l.MaskSlot}, {size}), {x}, {CodeWriter.Literal(l.Spec.Real)}, a.seed, count, first);",
+                        $"else netdsl::copy<{Team}>({y}, {x}, (long long)count * {size});",
+                    },
+                    _ => new[] { $"netdsl::{l.Kind.ToString().ToLowerInvariant()}_forward<{Team}>({y}, {x}, (long long)count * {size});" },
+                });
+            }
+            int classes = plan.Classes;
+            string logits = Buffer(steps.Count, classes);
+            body.Add("__syncthreads();");
+            body.Add($"// loss head: softmax cross-entropy over {classes} classes; the logits are written in evaluation too");
+            body.Add($"netdsl::copy<{Team}>(TILE({plan.Logits.Slot}, {classes}), {logits}, (long long)count * {classes});");
+            body.Add($"netdsl::softmax_cross_entropy_forward<{classes}, {Team}>(TILE({plan.ProbabilitySlot}, {classes}), a.losses + first, {logits}, a.labels + first, count);");
+            Kernel("network_forward",
+                $"// ---- forward: each layer's output goes to the other end of the tile ({samples} × {CodeWriter.N(perSample)} floats) from its input;\n" +
+                "// in training, each is also copied to its slot (backward reads them) while the next layer runs. Dropout only in training.", body.ToArray());
+        }
+
+        private void Backward(List<Step> backward)
+        {
+            var body = Prologue();
+            int classes = plan.Classes;
+            body.Add($"float* const partial = a.scratch + (long long)blockIdx.x * {plan.TrainableCount};   // this tile's parameter gradients");
+            body.Add($"// loss head: dL/dlogits = (softmax - onehot) / batch size{Place(0, classes)}");
+            body.Add($"netdsl::softmax_cross_entropy_backward<{classes}, {Team}>(tile, TILE({plan.ProbabilitySlot}, {classes}), a.labels + first, 1.0f / a.batchSize, count);");
+            for (int i = 0; i < backward.Count; i++)
+            {
+                var (s, l) = (backward[i], backward[i].Layer);
+                string dy = Buffer(i, s.Output.Out.Size), dx = Buffer(i + 1, l.In.Size), x = $"TILE({plan.Nodes[l.Inputs[0]].Slot}, {l.In.Size})";
+                string y = s.Activation is null ? "nullptr" : $"TILE({s.Output.Slot}, {l.Out.Size})", total = $"(long long)count * {l.Out.Size}";
+                body.Add("__syncthreads();");
+                body.Add(s.Narrate(forward: false) + (s.HasDx ? Place(i + 1, l.In.Size).Replace("out", "dx") : ""));
+                switch (l.Kind)
+                {
+                    case LayerKind.Conv when s.Pool is { Pool: var pool }:
+                        string dz = $"netdsl::ThroughPool<{CodeWriter.Join(l.Out.C, l.Out.H, l.Out.W, pool.Kernel, pool.Out.H, pool.Out.W)}, " +
+                            $"{Bool(pool.Kind == LayerKind.MaxPool)}, {s.Act}>{{{dy}, TILE({s.Pool.PoolInputSlot}, {l.Out.Size})}}";
+                        body.Add($"netdsl::conv2d_backward_weights_from<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {Team}>({Partial(l, "weight")}, {Partial(l, "bias")}, {dz}, {x}, count);");
+                        if (s.HasDx) body.Add($"netdsl::conv2d_backward_input_from<{Conv(l)}, {Team}>({dx}, {dz}, {Param(l, "weight")}, count);");
+                        break;
+                    case LayerKind.Conv:
+                        body.Add($"netdsl::conv2d_backward_weights<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {s.Act}, {Team}>({Partial(l, "weight")}, {Partial(l, "bias")}, {dy}, {y}, {x}, count);");
+                        if (s.HasDx) body.Add($"netdsl::conv2d_backward_input<{Conv(l)}, {s.Act}, {Team}>({dx}, {dy}, {y}, {Param(l, "weight")}, count);");
+                        break;
+                    case LayerKind.Dense:
+                        body.Add($"netdsl::dense_backward_weights<{l.In.Size}, {l.Out.Size}, {s.Act}, {Team}>({Partial(l, "weight")}, {Partial(l, "bias")}, {dy}, {y}, {x}, count);");
+                        if (s.HasDx) body.Add($"netdsl::dense_backward_input<{l.In.Size}, {l.Out.Size}, {s.Act}, {Team}>({dx}, {dy}, {y}, {Param(l, "weight")}, count);");
+                        break;
+                    case LayerKind.MaxPool or LayerKind.AvgPool:
+                        body.Add($"netdsl::pool2d_backward<{Pool(l)}, {Team}>({dx}, {dy}, {x}, count);");
+                        break;
+                    case LayerKind.Dropout:
+                        body.Add($"netdsl::multiply<{Team}>({dx}, {dy}, TILE({l.MaskSlot}, {l.Out.Size}), {total});");
+                        break;
+                    default:
+                        body.Add($"netdsl::{l.Kind.ToString().ToLowerInvariant()}_backward<{Team}>({dx}, {dy}, TILE({l.Slot}, {l.Out.Size}), {total});");
+                        break;
+                }
+            }
+            Kernel("network_backward",
+                "// ---- backward: the tile's gradients stay in shared memory (each layer's dx at the other end from its dy); activations\n" +
+                "// come from their slots; parameter gradients are stored in this tile's partial, which network_gradient_sum adds up.", body.ToArray());
+        }
+
+        /// <summary>Where the block's samples start and how many there are (the last tile may be short).</summary>
+        private List<string> Prologue() => new()
+        {
+            "extern __shared__ float tile[];",
+            $"const int first = blockIdx.x * {samples}, count = min({samples}, a.n - first);",
+        };
+
+        /// <summary>The k-th tensor of a pass sits at the start of the tile buffer when k is even, at its end when odd.</summary>
+        private long Offset(int k, long size) => k % 2 == 0 ? 0 : samples * (perSample - size);
+
+        private string Buffer(int k, long size) => Offset(k, size) == 0 ? "tile" : $"tile + {Offset(k, size)}";
+
+        private string Place(int k, long size) => $"; out tile[{Offset(k, size)}, {Offset(k, size) + samples * size})";
+
+        private static string Partial(NodePlan l, string role) => l.Tensor(role) is { } t ? $"partial + {t.Offset}" : "nullptr";
+
+        private void Kernel(string name, string narration, params string[] body)
+        {
+            _source.Add("");
+            _source.AddRange(narration.Split('\n'));
+            _source.Add($"extern \"C\" __global__ void {name}(NetDslArgs a)");
+            _source.Add("{");
+            foreach (var line in body) _source.Add("    " + line);
+            _source.Add("}");
+        }
+    }
+}
