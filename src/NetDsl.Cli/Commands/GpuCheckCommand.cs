@@ -51,9 +51,9 @@ internal static class GpuCheckCommand
             net.InitializeParameters<float>(parameters, 1);
             var cpu = new Trainer(net, (float[])parameters.Clone(), new Sgd(0.01, 0.9, 5e-4), batch, seed: 3, workers: Environment.ProcessorCount);
             double cpuLoss = cpu.TrainEpoch(data).MeanLoss;
-            using var gpu = new GpuTrainer(net, program, backend, parameters, batch, 0.01, 0.9, 5e-4);
-            double gpuLoss = gpu.TrainEpoch(data, seed: 3).MeanLoss;
-            gpu.DownloadParameters(parameters);
+            using var gpu = new GpuTrainer(net, backend, parameters, new Sgd(0.01, 0.9, 5e-4), batch, seed: 3);
+            double gpuLoss = gpu.TrainEpoch(data).MeanLoss;
+            gpu.ReadParameters(parameters);
             double scale = cpu.Parameters.Max(Math.Abs), worst = 0;
             for (int i = 0; i < parameters.Length; i++) worst = Math.Max(worst, Math.Abs(cpu.Parameters[i] - parameters[i]) / scale);
             bool pass = worst <= 1e-3 && Math.Abs(cpuLoss - gpuLoss) <= 1e-3 * Math.Max(1, Math.Abs(cpuLoss));

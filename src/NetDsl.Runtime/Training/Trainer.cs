@@ -8,7 +8,7 @@ namespace NetDsl.Runtime.Training;
 /// over contiguous sample ranges, sums the workers' gradients and steps the optimizer. Deterministic in the seed for a
 /// given worker count; different worker counts differ only by the order in which float gradients are summed.
 /// </summary>
-public sealed class Trainer
+public sealed class Trainer : ITrainer
 {
     // Random streams of one seed; GpuTrainer draws the same ones, so both paths shuffle and drop out alike.
     internal const ulong ShuffleStream = 1, DropoutStream = 2;
@@ -81,7 +81,7 @@ public sealed class Trainer
         var ws = _training.Workspace;
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
-        var totals = new Totals();
+        var totals = new BatchTotals();
         for (int batch = BatchInEpoch; batch < batches; batch++)
         {
             ct.ThrowIfCancellationRequested();
@@ -98,7 +98,7 @@ public sealed class Trainer
             Optimizer.Step(Parameters.AsSpan(0, trainable), ws.ReduceParameterGradients().AsSpan(0, trainable));
             Step++;
             BatchInEpoch = batch + 1;
-            totals.Add(_training, count);
+            totals.Add(_training.Workspace.Losses.AsSpan(0, count), _training.LabelRanks.AsSpan(0, count));
 
             if (progress is not null && (BatchInEpoch == batches || clock.Elapsed - lastReport >= ReportInterval))
             {
@@ -121,14 +121,14 @@ public sealed class Trainer
         var pass = PassFor(batchSize);
         pass.Workspace.Training = false;
         pass.Workspace.HasLabels = true;
-        var totals = new Totals();
+        var totals = new BatchTotals();
         for (int start = 0; start < data.Count; start += batchSize)
         {
             var indices = pass.Indices.AsSpan(0, Math.Min(batchSize, data.Count - start));
             for (int i = 0; i < indices.Length; i++) indices[i] = start + i;
             int count = FillBatch(pass, data, indices);
             pass.Run(count, backward: false);
-            totals.Add(pass, count);
+            totals.Add(pass.Workspace.Losses.AsSpan(0, count), pass.LabelRanks.AsSpan(0, count));
         }
         return new EvaluationResult(totals.MeanLoss, totals.Top1, totals.Top5, totals.Samples);
     }
@@ -154,6 +154,12 @@ public sealed class Trainer
         }
     }
 
+    EvaluationResult ITrainer.Evaluate(IBatchSource data) => Evaluate(data);
+
+    public void ReadParameters(Span<float> destination) => Parameters.CopyTo(destination);
+
+    public void WriteParameters(ReadOnlySpan<float> source) => source.CopyTo(Parameters);
+
     public TrainerState ExportState() => new(Epoch, Step, BatchInEpoch, Seed, Optimizer.ExportState());
 
     /// <summary>Restores a state from <see cref="ExportState"/>; load the matching parameters into <see cref="Parameters"/> too.</summary>
@@ -167,10 +173,11 @@ public sealed class Trainer
         (Epoch, Step, BatchInEpoch, Seed) = (state.Epoch, state.Step, state.BatchInEpoch, state.Seed);
     }
 
-    private void CheckCompatible(IBatchSource data)
+    private void CheckCompatible(IBatchSource data) => CheckCompatible(Network.Description, data);
+
+    internal static void CheckCompatible(NetworkDescription description, IBatchSource data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var description = Network.Description;
         if (data.SampleShape != description.Input || data.Classes != description.Classes)
             throw new ArgumentException(
                 $"The data has samples of shape {data.SampleShape} in {data.Classes} classes, but network '{description.Name}' " +
@@ -193,34 +200,15 @@ public sealed class Trainer
         int count = indices.Length;
         var labels = ws.Labels.AsSpan(0, count);
         data.Fill(indices, ws.Input(0, count), labels);
-        foreach (int label in labels)
-            if ((uint)label >= (uint)data.Classes)
-                throw new InvalidDataException($"The data set produced label {label}, outside its {data.Classes} classes.");
+        CheckLabels(labels, data.Classes);
         ws.BatchSize = count;
         return count;
     }
 
-    /// <summary>Running sums over a pass, in sample order so results do not depend on the worker split.</summary>
-    private struct Totals
+    internal static void CheckLabels(ReadOnlySpan<int> labels, int classes)
     {
-        private double _lossSum;
-        private long _top1, _top5;
-        public long Samples { get; private set; }
-        public readonly double MeanLoss => _lossSum / Samples;
-        public readonly double Top1 => (double)_top1 / Samples;
-        public readonly double Top5 => (double)_top5 / Samples;
-
-        public void Add(ParallelPass pass, int count)
-        {
-            var losses = pass.Workspace.Losses.AsSpan(0, count);
-            var ranks = pass.LabelRanks.AsSpan(0, count);
-            for (int i = 0; i < count; i++)
-            {
-                _lossSum += losses[i];
-                if (ranks[i] < 1) _top1++;
-                if (ranks[i] < 5) _top5++;
-            }
-            Samples += count;
-        }
+        foreach (int label in labels)
+            if ((uint)label >= (uint)classes)
+                throw new InvalidDataException($"The data set produced label {label}, outside its {classes} classes.");
     }
 }

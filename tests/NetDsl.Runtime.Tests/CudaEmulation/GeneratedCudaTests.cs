@@ -50,8 +50,8 @@ public class GeneratedCudaTests
         {
             Activations = pins.Pin(activations), Gradients = pins.Pin(gradients), Parameters = pins.Pin(parameters),
             ParameterGradients = pins.Pin(parameterGradients), Scratch = pins.Pin(scratch), Reductions = pins.Pin(reductions),
-            Labels = pins.Pin(labels), Losses = pins.Pin(losses),
-            N = batch, Capacity = batch, BatchSize = batch, Training = 1, Seed = ws.StepSeed,
+            Labels = pins.Pin(labels), Losses = pins.Pin(losses), Step = pins.Pin(new[] { new NetDslStep { Seed = ws.StepSeed } }),
+            N = batch, Capacity = batch, BatchSize = batch, Training = 1,
         };
         foreach (var launch in program.Forward.Concat(program.Backward))
         {
