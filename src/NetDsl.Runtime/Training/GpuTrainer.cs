@@ -296,6 +296,15 @@ public sealed class GpuTrainer : ITrainer, IDisposable
 
     public void Dispose()
     {
+        // The stream may still read or write the slots and the arena. Its failures belong to whoever waits for its
+        // results; here it only has to stop touching the memory about to be freed.
+        try
+        {
+            _backend.Synchronize();
+        }
+        catch (Exception)
+        {
+        }
         foreach (var slot in _slots) slot.Dispose();
         _arena.Dispose();
     }

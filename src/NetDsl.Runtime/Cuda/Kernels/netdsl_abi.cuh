@@ -41,9 +41,3 @@ struct NetDslArgs
     float oneMinusBeta1;
     float oneMinusBeta2;
 };
-
-namespace netdsl
-{
-// The dropout seed of the running step: kernels read it through here, wherever it is kept.
-__device__ inline unsigned long long step_seed(const NetDslArgs& a) { return a.step->seed; }
-}

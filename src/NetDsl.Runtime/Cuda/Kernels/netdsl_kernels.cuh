@@ -10,6 +10,9 @@
 
 namespace netdsl {
 
+// The dropout seed of the running step: kernels read it through here, wherever the ABI keeps it.
+__device__ __forceinline__ unsigned long long step_seed(const NetDslArgs& a) { return a.step->seed; }
+
 #define NETDSL_FOR(i, total) \
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (long long)(total); i += (long long)gridDim.x * blockDim.x)
 
