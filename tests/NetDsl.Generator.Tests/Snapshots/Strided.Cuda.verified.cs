@@ -62,7 +62,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
         // Pool.1 Dropout p=0.25: (N,8,4,4) -> (N,8,4,4)
         extern "C" __global__ void Pool_1_forward(NetDslArgs a)
         {
-            if (a.training) netdsl::dropout_forward<128>(SLOT(3158), SLOT(3286), SLOT(3030), 0.25, a.seed, a.n);
+            if (a.training) netdsl::dropout_forward<128>(SLOT(3158), SLOT(3286), SLOT(3030), 0.25, netdsl::step_seed(a), a.n);
             else netdsl::copy(SLOT(3158), SLOT(3030), (long long)a.n * 128);
         }
 
@@ -75,7 +75,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
         // Head.2 Dropout p=0.5: (N,16) -> (N,16)
         extern "C" __global__ void Head_2_forward(NetDslArgs a)
         {
-            if (a.training) netdsl::dropout_forward<16>(SLOT(3446), SLOT(3462), SLOT(3430), 0.5, a.seed, a.n);
+            if (a.training) netdsl::dropout_forward<16>(SLOT(3446), SLOT(3462), SLOT(3430), 0.5, netdsl::step_seed(a), a.n);
             else netdsl::copy(SLOT(3446), SLOT(3430), (long long)a.n * 16);
         }
 
