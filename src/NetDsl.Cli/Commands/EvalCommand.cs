@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace NetDsl.Cli.Commands;
 
-/// <summary><c>netdsl eval NET --weights FILE</c>: top-1 and top-5 accuracy on the Fashion-MNIST test set.</summary>
+/// <summary><c>netdsl eval NET --weights FILE [--device cuda]</c>: top-1 and top-5 accuracy on the Fashion-MNIST test set.</summary>
 internal static class EvalCommand
 {
     public static Command Create()
