@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using NetDsl.Runtime.Cuda;
 using NetDsl.Runtime.Data;
@@ -15,8 +14,6 @@ namespace NetDsl.Runtime.Training;
 /// </summary>
 public sealed class GpuTrainer : ITrainer, IDisposable
 {
-    private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(250);
-
     private readonly CudaProgram _program;
     private readonly IKernelBackend _backend;
     private readonly GpuOptimizer _optimizer;
@@ -26,7 +23,7 @@ public sealed class GpuTrainer : ITrainer, IDisposable
     private readonly int[] _ranks;
     private NetDslArgs _args;
     private long _optimizerSteps;
-    private int[] _order = [];
+    private readonly EpochLoop _loop = new();
 
     /// <param name="parameters">Initial parameters (trainable tensors, then running statistics), copied to the device.</param>
     /// <param name="optimizer">Sgd (plain momentum) or Adam/AdamW: its kind and hyperparameters; its state lives on the device.</param>
@@ -64,10 +61,10 @@ public sealed class GpuTrainer : ITrainer, IDisposable
     public ILearningRateSchedule? Schedule { get; }
     public ulong Seed { get; private set; }
     public int BatchSize { get; }
-    public int Epoch { get; private set; }
+    public int Epoch => _loop.Epoch;
     /// <summary>Optimizer steps taken (the schedule's clock and the dropout seeds').</summary>
     public long Step { get; private set; }
-    public int BatchInEpoch { get; private set; }
+    public int BatchInEpoch => _loop.BatchInEpoch;
 
     /// <summary>Full batches replay a captured CUDA graph; off, every step is enqueued launch by launch.</summary>
     public bool CaptureGraphs { get; init; } = true;
@@ -79,46 +76,14 @@ public sealed class GpuTrainer : ITrainer, IDisposable
     /// One pass over <paramref name="data"/> in the CPU trainer's shuffled order. After a cancellation the finished batches
     /// are kept and the next call continues the same epoch.
     /// </summary>
-    public EpochResult TrainEpoch(IBatchSource data, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
-    {
-        Trainer.CheckCompatible(Network.Description, data);
-        int batches = (int)((data.Count + (long)BatchSize - 1) / BatchSize);
-        if (BatchInEpoch > batches)
-            throw new InvalidOperationException($"The trainer stopped after batch {BatchInEpoch} of epoch {Epoch}, but this data set has only {batches} batches.");
-        if (_order.Length != data.Count) _order = new int[data.Count];
-        new SplitMix64(SplitMix64.Hash(Seed, Trainer.ShuffleStream, (ulong)Epoch)).Permutation(_order);
-
-        var clock = Stopwatch.StartNew();
-        var lastReport = TimeSpan.Zero;
-        var totals = new BatchTotals();
-        RunBatches(data, _order, BatchInEpoch, batches, training: true, ct, (batch, losses, ranks) =>
-        {
-            totals.Add(losses, ranks);
-            BatchInEpoch = batch + 1;
-            if (progress is not null && (BatchInEpoch == batches || clock.Elapsed - lastReport >= ReportInterval))
-            {
-                lastReport = clock.Elapsed;
-                progress.Report(new TrainingProgress(Epoch, BatchInEpoch, batches, totals.Samples, totals.MeanLoss, totals.Top1,
-                    Optimizer.LearningRate, totals.Samples / Math.Max(lastReport.TotalSeconds, 1e-9), lastReport));
-            }
-        });
-        var result = new EpochResult(Epoch, totals.MeanLoss, totals.Top1, totals.Samples, clock.Elapsed);
-        Epoch++;
-        BatchInEpoch = 0;
-        return result;
-    }
+    public EpochResult TrainEpoch(IBatchSource data, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default) =>
+        _loop.Train(this, Seed, data, (data, order, first, last, ct, finished) => RunBatches(data, order, first, last, training: true, ct, finished),
+            progress, ct);
 
     /// <summary>Top-1, top-5 and mean loss in evaluation mode (no dropout, running statistics), in batches of <see cref="BatchSize"/>.</summary>
-    public EvaluationResult Evaluate(IBatchSource data)
-    {
-        Trainer.CheckCompatible(Network.Description, data);
-        var inOrder = new int[data.Count];
-        for (int i = 0; i < inOrder.Length; i++) inOrder[i] = i;
-        var totals = new BatchTotals();
-        RunBatches(data, inOrder, 0, (int)((data.Count + (long)BatchSize - 1) / BatchSize), training: false, default,
-            (_, losses, ranks) => totals.Add(losses, ranks));
-        return new EvaluationResult(totals.MeanLoss, totals.Top1, totals.Top5, totals.Samples);
-    }
+    public EvaluationResult Evaluate(IBatchSource data) =>
+        EpochLoop.Evaluate(Network.Description, data, BatchSize,
+            (data, order, first, last, ct, finished) => RunBatches(data, order, first, last, training: false, ct, finished));
 
     public void ReadParameters(Span<float> destination) => _arena.Download(destination, FloatIndex(ArenaRegion.Parameters));
 
@@ -157,7 +122,7 @@ public sealed class GpuTrainer : ITrainer, IDisposable
             _arena.Upload<float>(state.Optimizer.Buffers.TryGetValue(_optimizer.StateNames[i], out var buffer) ? buffer : new float[trainable],
                 FloatIndex(ArenaRegion.OptimizerState) + (long)i * trainable);
         _optimizerSteps = state.Optimizer.Steps;
-        (Epoch, Step, BatchInEpoch, Seed) = (state.Epoch, state.Step, state.BatchInEpoch, state.Seed);
+        (_loop.Epoch, Step, _loop.BatchInEpoch, Seed) = (state.Epoch, state.Step, state.BatchInEpoch, state.Seed);
     }
 
     /// <summary>
@@ -166,15 +131,15 @@ public sealed class GpuTrainer : ITrainer, IDisposable
     /// has been read back, so its event guards the reuse. On an error or cancellation, the launched batches finish first.
     /// </summary>
     private void RunBatches(IBatchSource data, int[] order, int first, int last, bool training, CancellationToken ct,
-        Action<int, ReadOnlySpan<float>, ReadOnlySpan<int>> finished)
+        BatchFinished finished)
     {
         int Count(int batch) => Math.Min(BatchSize, data.Count - batch * BatchSize);
         void Fill(int batch)
         {
             var slot = _slots[batch % 2];
             int n = Count(batch);
-            data.Fill(order.AsSpan(batch * BatchSize, n), slot.Inputs(n), slot.Labels(n));
-            Trainer.CheckLabels(slot.Labels(n), data.Classes);
+            data.Fill(EpochLoop.Indices(order, batch, BatchSize), slot.Inputs(n), slot.Labels(n));
+            EpochLoop.CheckLabels(slot.Labels(n), data.Classes);
         }
         void Finish(int batch)
         {
