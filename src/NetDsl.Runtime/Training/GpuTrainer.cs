@@ -155,6 +155,12 @@ public sealed class GpuTrainer : ITrainer, IDisposable
 
         if (first >= last) return;
         int launched = -1;    // the batch on the GPU whose results are not read yet
+        void FinishLaunched()
+        {
+            int batch = launched;
+            launched = -1;
+            if (batch >= 0) Finish(batch);
+        }
         Task filling = Task.CompletedTask;
         try
         {
@@ -166,27 +172,23 @@ public sealed class GpuTrainer : ITrainer, IDisposable
                 var slot = _slots[batch % 2];
                 if (training) slot.StepValues = NextStep();
                 Run(slot, Count(batch), training);
-                if (launched >= 0) Finish(launched);
+                FinishLaunched();     // the previous batch, which ran before this one: frees the other slot
                 launched = batch;
-                if (!OverlapLoading)
-                {
-                    Finish(batch);
-                    launched = -1;
-                }
+                if (!OverlapLoading) FinishLaunched();
                 if (batch + 1 < last)
                 {
                     int next = batch + 1;
-                    filling = OverlapLoading ? Task.Run(() => Fill(next)) : Task.CompletedTask;
-                    if (!OverlapLoading) Fill(next);
+                    if (OverlapLoading) filling = Task.Run(() => Fill(next));
+                    else Fill(next);
                 }
             }
         }
         finally
         {
-            // Nothing may still write a slot or hold results when this returns, whatever happened.
-            // A failed fill was already thrown by the loop unless another error is on its way out.
+            // Nothing may still write a slot or hold results when this returns, whatever happened. A failed fill was
+            // already thrown by the loop unless another error is on its way out.
             try { filling.Wait(); } catch (AggregateException) { }
-            if (launched >= 0) Finish(launched);
+            FinishLaunched();
         }
     }
 

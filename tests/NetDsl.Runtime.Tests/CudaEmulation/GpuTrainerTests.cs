@@ -89,6 +89,24 @@ public class GpuTrainerTests
         Assert.Equal(inTurn, overlapped);
     }
 
+    /// <summary>A cancellation lets the launched batches finish and the next call continue the epoch where it stopped.</summary>
+    [Fact]
+    public void A_cancelled_epoch_continues_exactly_where_it_stopped()
+    {
+        var net = new EveryLayer();
+        var data = RandomImages(16, net, seed: 5);
+        var (uninterrupted, _) = Train(net, data, epochs: 1, captureGraphs: true, overlapLoading: true);
+
+        using var backend = new EmulatedKernelBackend(EveryLayer.CudaProgram);
+        using var gpu = new GpuTrainer(net, backend, Initial(net), new Sgd(0.1, 0.9, 5e-4), batchSize: 4, seed: 3, new CosineAnnealing(0.1, 8));
+        using var cancel = new CancellationTokenSource();
+        var cancelling = new CancelOnFill(data, cancel, fills: 3);   // trips while batch 2 loads and batch 1 runs
+        Assert.ThrowsAny<OperationCanceledException>(() => gpu.TrainEpoch(cancelling, ct: cancel.Token));
+        Assert.Equal((0, 2, 2L), (gpu.Epoch, gpu.BatchInEpoch, gpu.Step));
+        gpu.TrainEpoch(data);
+        Assert.Equal(uninterrupted, Parameters(gpu));
+    }
+
     /// <summary>Adam's state and the running statistics of GraphNet's BatchNorm travel through the checkpoint.</summary>
     [Fact]
     public void A_gpu_checkpoint_resumes_on_the_gpu_exactly_like_an_uninterrupted_run()
@@ -193,6 +211,20 @@ public class GpuTrainerTests
         var random = new Random(seed);
         return new(shape, classes, Enumerable.Range(0, count * shape.Size).Select(_ => (float)random.NextDouble()).ToArray(),
             Enumerable.Range(0, count).Select(_ => random.Next(classes)).ToArray());
+    }
+
+    private sealed class CancelOnFill(IBatchSource source, CancellationTokenSource cancel, int fills) : IBatchSource
+    {
+        private int _fills;
+        public int Count => source.Count;
+        public Shape SampleShape => source.SampleShape;
+        public int Classes => source.Classes;
+
+        public void Fill(ReadOnlySpan<int> indices, Span<float> inputs, Span<int> labels)
+        {
+            source.Fill(indices, inputs, labels);
+            if (Interlocked.Increment(ref _fills) == fills) cancel.Cancel();
+        }
     }
 
     private sealed class SlowSource(IBatchSource source) : IBatchSource
