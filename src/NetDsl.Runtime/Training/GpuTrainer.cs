@@ -21,9 +21,9 @@ public sealed class GpuTrainer : ITrainer, IDisposable
     private readonly long[] _offsets;
     private readonly Slot[] _slots;
     private readonly int[] _ranks;
+    private readonly EpochLoop _loop = new();
     private NetDslArgs _args;
     private long _optimizerSteps;
-    private readonly EpochLoop _loop = new();
 
     /// <param name="parameters">Initial parameters (trainable tensors, then running statistics), copied to the device.</param>
     /// <param name="optimizer">Sgd (plain momentum) or Adam/AdamW: its kind and hyperparameters; its state lives on the device.</param>
@@ -33,6 +33,7 @@ public sealed class GpuTrainer : ITrainer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var description = network.Description;
         if (network is not IGpuNetwork gpu) throw new ArgumentException($"{description.Name} has no generated GPU program.", nameof(network));
