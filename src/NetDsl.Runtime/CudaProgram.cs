@@ -35,8 +35,10 @@ public sealed record CudaLaunch(string Kernel, long PerSample, long Fixed, int B
         Tiled ? ((uint)((Work(n) + ItemsPerBlock - 1) / ItemsPerBlock), (uint)Block) : gridStride(Work(n));
 }
 
-/// <summary>Implemented by the generator for every network: its GPU program.</summary>
+/// <summary>Implemented by the generator for every network: its GPU program and the device arena it runs in.</summary>
 public interface IGpuNetwork
 {
     CudaProgram GpuProgram { get; }
+
+    ArenaLayout GpuArena { get; }
 }

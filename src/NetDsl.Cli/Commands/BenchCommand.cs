@@ -36,13 +36,11 @@ internal static class BenchCommand
             net.InitializeParameters<float>(parameters, 1);
             if (result.GetValue(device) == "cuda")
             {
-                using var gpu = NetDsl.Runtime.Cuda.CudaDevice.Open();
-                var program = ((IGpuNetwork)net).GpuProgram;
-                using var backend = new NetDsl.Runtime.Cuda.CudaKernelBackend(gpu, program, net.Description.Name);
-                using var gpuTrainer = new GpuTrainer(net, program, backend, parameters, b, 0.01, 0.9, 5e-4);
-                gpuTrainer.TrainEpoch(new FirstSamples(train, w * b), seed: 1);
-                var gpuTimed = gpuTrainer.TrainEpoch(new FirstSamples(train, n * b), seed: 1);
-                Console.WriteLine($"netdsl {net.Description.Name} device={gpu.Name.Replace(' ', '_')} batch={b} steps={n} images_per_s={gpuTimed.SamplesPerSecond:0.0}");
+                using var gpu = GpuSession.Open(net);
+                using var gpuTrainer = new GpuTrainer(net, gpu.Backend, parameters, new Sgd(0.01, 0.9, 5e-4), b, seed: 1);
+                gpuTrainer.TrainEpoch(new FirstSamples(train, w * b));
+                var gpuTimed = gpuTrainer.TrainEpoch(new FirstSamples(train, n * b));
+                Console.WriteLine($"netdsl {net.Description.Name} device={gpu.Description.Replace(' ', '_')} batch={b} steps={n} images_per_s={gpuTimed.SamplesPerSecond:0.0}");
                 return 0;
             }
             var trainer = new Trainer(net, parameters, new Sgd(0.01, 0.9, 5e-4), b, workers: result.GetValue(workers));

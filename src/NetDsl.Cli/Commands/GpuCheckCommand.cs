@@ -51,10 +51,10 @@ internal static class GpuCheckCommand
             net.InitializeParameters<float>(initial, 1);
             var cpu = new Trainer(net, (float[])initial.Clone(), new Sgd(0.01, 0.9, 5e-4), batch, seed: 3, workers: Environment.ProcessorCount);
             double cpuLoss = cpu.TrainEpoch(data).MeanLoss;
-            using var gpu = new GpuTrainer(net, program, backend, initial, batch, 0.01, 0.9, 5e-4);
-            double gpuLoss = gpu.TrainEpoch(data, seed: 3).MeanLoss;
+            using var gpu = new GpuTrainer(net, backend, initial, new Sgd(0.01, 0.9, 5e-4), batch, seed: 3);
+            double gpuLoss = gpu.TrainEpoch(data).MeanLoss;
             var parameters = new float[initial.Length];
-            gpu.DownloadParameters(parameters);
+            gpu.ReadParameters(parameters);
             double worst = UpdateDifference(initial, cpu.Parameters, parameters);
             bool pass = worst <= Tolerance && Math.Abs(cpuLoss - gpuLoss) <= Tolerance * Math.Max(1, Math.Abs(cpuLoss));
             failures += pass ? 0 : 1;

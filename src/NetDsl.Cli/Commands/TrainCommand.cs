@@ -67,13 +67,17 @@ internal static class TrainCommand
             : new Sgd(s.LearningRate, s.Momentum, s.WeightDecay);
         long batchesPerEpoch = (data.Train.Count + s.Batch - 1) / s.Batch;
         var schedule = new CosineAnnealing(s.LearningRate, s.Epochs * batchesPerEpoch);
-        if (s.Device == "cuda") return TrainOnGpu(s, net, data, train, augmented, parameters, schedule, output, ct);
-        var trainer = new Trainer(net, parameters, optimizer, s.Batch, s.Seed, schedule, s.Workers);
+        using var gpu = s.Device == "cuda" ? GpuSession.Open(net) : null;
+        ITrainer trainer = gpu is null
+            ? new Trainer(net, parameters, optimizer, s.Batch, s.Seed, schedule, s.Workers)
+            : new GpuTrainer(net, gpu.Backend, parameters, optimizer, s.Batch, s.Seed, schedule);
+        using var disposeTrainer = trainer as IDisposable;
         if (s.Resume is not null) TrainingCheckpoint.Resume(s.Resume, trainer);
 
+        string where = trainer is Trainer cpu ? $"{cpu.Workers} worker(s)" : $"on {Markup.Escape(gpu!.Description)}";
         AnsiConsole.MarkupLine($"Training [bold]{net.Description.Name}[/] ({net.Description.ParameterCount:N0} parameters) on Fashion-MNIST "
             + $"({data.Train.Count:N0} train / {data.Test.Count:N0} test images from {Markup.Escape(data.Directory)}): "
-            + $"{s.Optimizer} lr {s.LearningRate} (cosine), batch {s.Batch}, {trainer.Workers} worker(s), seed {s.Seed}{(s.Augment ? ", augmented" : "")}.");
+            + $"{s.Optimizer} lr {s.LearningRate} (cosine), batch {s.Batch}, {where}, seed {s.Seed}{(s.Augment ? ", augmented" : "")}.");
         if (trainer.Epoch >= s.Epochs)
             AnsiConsole.MarkupLine($"The checkpoint has already trained {trainer.Epoch} epoch(s); raise --epochs to continue.");
 
@@ -103,37 +107,6 @@ internal static class TrainCommand
         test ??= trainer.Evaluate(data.Test);
         AnsiConsole.MarkupLine($"Test accuracy: [bold]{test.Top1Accuracy:P2}[/] (top-5 {test.Top5Accuracy:P2}, loss {test.MeanLoss:0.0000}) "
             + $"after {trainer.Epoch} epochs; checkpoint {Markup.Escape(output)}");
-        return 0;
-    }
-
-    /// <summary>
-    /// The same schedule, shuffles and checkpoints as the CPU path, with forward, backward and SGD in the network's
-    /// generated GPU program. Without a GPU, opening the device says so and suggests --device cpu.
-    /// </summary>
-    private static int TrainOnGpu(TrainSettings s, ICpuNetwork net, FashionMnist data, IBatchSource train, AugmentedBatchSource? augmented,
-        float[] parameters, ILearningRateSchedule schedule, string output, CancellationToken ct)
-    {
-        if (s.Optimizer != "sgd" || s.Resume is not null)
-            throw new ArgumentException("--device cuda trains with SGD from a fresh start for now: drop --optimizer adam and --resume, or use --device cpu.");
-        using var device = NetDsl.Runtime.Cuda.CudaDevice.Open();
-        var program = ((IGpuNetwork)net).GpuProgram;
-        using var backend = new NetDsl.Runtime.Cuda.CudaKernelBackend(device, program, net.Description.Name);
-        using var gpu = new GpuTrainer(net, program, backend, parameters, s.Batch, s.LearningRate, s.Momentum, s.WeightDecay);
-        AnsiConsole.MarkupLine($"Training [bold]{net.Description.Name}[/] on {Markup.Escape(device.Name)} ({device.ComputeCapability.RealArchitecture}): "
-            + $"sgd lr {s.LearningRate} (cosine), batch {s.Batch}, seed {s.Seed}{(s.Augment ? ", augmented" : "")}.");
-        EvaluationResult? test = null;
-        while (gpu.Epoch < s.Epochs)
-        {
-            int epoch = gpu.Epoch + 1;
-            if (augmented is not null) augmented.Epoch = gpu.Epoch;
-            var result = TrainingProgressBar.Run($"epoch {epoch}/{s.Epochs}", progress => gpu.TrainEpoch(train, s.Seed, schedule, progress, ct));
-            test = gpu.Evaluate(data.Test);
-            gpu.DownloadParameters(parameters);
-            TrainingCheckpoint.SaveParameters(output, net.Description, parameters);
-            AnsiConsole.MarkupLine($"epoch {epoch,2}/{s.Epochs}  loss {result.MeanLoss:0.0000}  test [bold]{test.Top1Accuracy:P2}[/] "
-                + $"(top-5 {test.Top5Accuracy:P2})  {result.SamplesPerSecond:N0} images/s  {result.Elapsed.TotalSeconds:0.0} s");
-        }
-        AnsiConsole.MarkupLine($"Test accuracy: [bold]{test!.Top1Accuracy:P2}[/] (top-5 {test.Top5Accuracy:P2}) after {gpu.Epoch} epochs on the GPU; weights {Markup.Escape(output)}");
         return 0;
     }
 }

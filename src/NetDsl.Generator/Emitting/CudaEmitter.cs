@@ -135,7 +135,7 @@ internal static class CudaEmitter
                     break;
                 case LayerKind.Dropout:
                     Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"if (a.training) netdsl::dropout_forward<{outSize}>({y}, SLOT({l.MaskSlot}), {x}, {CodeWriter.Literal(l.Spec.Real)}, a.seed, a.n);",
+                        $"if (a.training) netdsl::dropout_forward<{outSize}>({y}, SLOT({l.MaskSlot}), {x}, {CodeWriter.Literal(l.Spec.Real)}, netdsl::step_seed(a), a.n);",
                         $"else netdsl::copy({y}, {x}, (long long)a.n * {outSize});");
                     break;
                 case LayerKind.BatchNorm:

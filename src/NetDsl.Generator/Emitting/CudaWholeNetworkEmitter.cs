@@ -120,7 +120,7 @@ internal static class CudaWholeNetworkEmitter
                     LayerKind.MaxPool or LayerKind.AvgPool => new[] { $"netdsl::pool2d_forward<{Pool(l)}, {Team}>({y}, {x}, count);" },
                     LayerKind.Dropout => new[]
                     {
-                        $"if (a.training) netdsl::dropout_forward<{size}, {Team}>({y}, TILE({l.MaskSlot}, {size}), {x}, {CodeWriter.Literal(l.Spec.Real)}, a.seed, count, first);",
+                        $"if (a.training) netdsl::dropout_forward<{size}, {Team}>({y}, TILE({l.MaskSlot}, {size}), {x}, {CodeWriter.Literal(l.Spec.Real)}, netdsl::step_seed(a), count, first);",
                         $"else netdsl::copy<{Team}>({y}, {x}, (long long)count * {size});",
                     },
                     _ => new[] { $"netdsl::{l.Kind.ToString().ToLowerInvariant()}_forward<{Team}>({y}, {x}, (long long)count * {size});" },

@@ -192,6 +192,13 @@ public enum CUmemhostalloc_flags : uint
     CU_MEMHOSTALLOC_WRITECOMBINED = 4,
 }
 
+/// <summary>The function attributes NetDsl sets (cuda.h's <c>CUfunction_attribute</c>).</summary>
+public enum CUfunction_attribute
+{
+    /// <summary>Dynamic shared memory a launch may ask for; above 48 KB a kernel must opt in first.</summary>
+    CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8,
+}
+
 public enum CUstreamCaptureMode
 {
     CU_STREAM_CAPTURE_MODE_GLOBAL = 0,
@@ -414,6 +421,9 @@ public static unsafe partial class CudaApi
         uint gridDimX, uint gridDimY, uint gridDimZ,
         uint blockDimX, uint blockDimY, uint blockDimZ,
         uint sharedMemBytes, CUstream stream, void** kernelParams, void** extra);
+
+    [LibraryImport(Library)]
+    public static partial CUresult cuFuncSetAttribute(CUfunction function, CUfunction_attribute attribute, int value);
 
     #endregion
 

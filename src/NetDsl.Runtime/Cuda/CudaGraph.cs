@@ -24,18 +24,26 @@ public sealed class CudaGraph : CudaResource
         CudaStream stream, Action<CudaStream> record,
         CUstreamCaptureMode mode = CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL)
     {
-        CudaException.Check(cuStreamBeginCapture_v2(stream.Handle, mode));
+        BeginCapture(stream, mode);
         try
         {
             record(stream);
         }
         catch
         {
-            // Leave the stream usable: a stream left in capture mode rejects everything.
-            if (cuStreamEndCapture(stream.Handle, out var partial) == CUresult.CUDA_SUCCESS) _ = cuGraphDestroy(partial);
+            AbandonCapture(stream);
             throw;
         }
-        // An invalidated capture (an unsafe call while capturing) fails here.
+        return EndCapture(stream);
+    }
+
+    /// <summary>Puts <paramref name="stream"/> in capture mode: its work is recorded until <see cref="EndCapture"/>.</summary>
+    public static void BeginCapture(CudaStream stream, CUstreamCaptureMode mode = CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL) =>
+        CudaException.Check(cuStreamBeginCapture_v2(stream.Handle, mode));
+
+    /// <summary>Ends the capture and instantiates what it recorded; an invalidated capture (an unsafe call) fails here.</summary>
+    public static CudaGraph EndCapture(CudaStream stream)
+    {
         CudaException.Check(cuStreamEndCapture(stream.Handle, out var graph));
         try
         {
@@ -46,6 +54,12 @@ public sealed class CudaGraph : CudaResource
         {
             _ = cuGraphDestroy(graph); // The executable graph no longer needs its template.
         }
+    }
+
+    /// <summary>Leaves the stream usable after a failed recording: a stream left in capture mode rejects everything.</summary>
+    public static void AbandonCapture(CudaStream stream)
+    {
+        if (cuStreamEndCapture(stream.Handle, out var partial) == CUresult.CUDA_SUCCESS) _ = cuGraphDestroy(partial);
     }
 
     public CUgraphExec Handle

@@ -4,7 +4,8 @@ namespace NetDsl.Runtime.Cuda;
 
 /// <summary>
 /// The C# twin of <c>NetDslArgs</c> in Kernels/netdsl_abi.cuh, the one by-value argument of every generated kernel.
-/// Field order and types must match the header exactly (a test compares them); pointers are device addresses.
+/// Field order and types must match the header exactly (a test compares them); pointers are device addresses. Values
+/// that change every step are not here but in <see cref="NetDslStep"/>, which <see cref="Step"/> points at.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct NetDslArgs
@@ -21,10 +22,28 @@ public struct NetDslArgs
     public int Capacity;
     public int BatchSize;
     public int Training;
-    public ulong Seed;
+    public CUdeviceptr Step;
     public CUdeviceptr OptimizerState;
     public int TrainableCount;
-    public float LearningRate;
     public float Momentum;
     public float WeightDecay;
+    public float Beta1;
+    public float Beta2;
+    public float Epsilon;
+    public float OneMinusBeta1;
+    public float OneMinusBeta2;
+}
+
+/// <summary>
+/// The C# twin of <c>NetDslStep</c>: what changes every step, kept in device memory and copied there asynchronously as
+/// part of the step, so a replayed CUDA graph sees this step's values.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct NetDslStep
+{
+    public ulong Seed;
+    public float LearningRate;
+    public float AdamStepSize;
+    public float AdamCorrection2Sqrt;
+    public float DecayFactor;
 }

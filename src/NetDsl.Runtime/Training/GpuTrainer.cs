@@ -1,185 +1,327 @@
-using System.Diagnostics;
+using System.Runtime.InteropServices;
 using NetDsl.Runtime.Cuda;
 using NetDsl.Runtime.Data;
 
 namespace NetDsl.Runtime.Training;
 
 /// <summary>
-/// Trains a network with its generated GPU program: a step uploads one batch, runs the forward and backward launches
-/// and one SGD kernel on the device, and reads back only the losses. Parameters stay on the device until
-/// <see cref="DownloadParameters"/>. Buffers mirror the CPU workspace, so results compare with <see cref="Trainer"/>'s.
+/// Trains a network with its generated GPU program, in the network's one-allocation arena (<see cref="ArenaLayout"/>).
+/// A step copies its batch and step values from pinned memory, clears the parameter gradients, runs forward, backward
+/// and the optimizer kernel, and copies losses and logits back, all enqueued without waiting; a full batch replays
+/// a CUDA graph captured on first use. Two pinned slots alternate: while the GPU runs step i, another thread fills
+/// step i + 1's slot, and step i − 1's losses are read, so progress lags a step. Shuffles, dropout seeds and schedule
+/// are the CPU <see cref="Trainer"/>'s, so the two compare and a checkpoint of one resumes on the other.
 /// </summary>
-public sealed class GpuTrainer : IDisposable
+public sealed class GpuTrainer : ITrainer, IDisposable
 {
-    private readonly ICpuNetwork _network;
     private readonly CudaProgram _program;
     private readonly IKernelBackend _backend;
-    private readonly IKernelBuffer _activations, _gradients, _parameters, _parameterGradients, _scratch, _reductions, _labels, _losses, _momentum;
-    private readonly float[] _hostLosses;
+    private readonly GpuOptimizer _optimizer;
+    private readonly IKernelBuffer _arena;
+    private readonly long[] _offsets;
+    private readonly Slot[] _slots;
+    private readonly int[] _ranks;
+    private readonly EpochLoop _loop = new();
     private NetDslArgs _args;
+    private long _optimizerSteps;
 
     /// <param name="parameters">Initial parameters (trainable tensors, then running statistics), copied to the device.</param>
-    public GpuTrainer(ICpuNetwork network, CudaProgram program, IKernelBackend backend, ReadOnlySpan<float> parameters, int capacity,
-        double learningRate, double momentum = 0.9, double weightDecay = 5e-4)
+    /// <param name="optimizer">Sgd (plain momentum) or Adam/AdamW: its kind and hyperparameters; its state lives on the device.</param>
+    /// <param name="batchSize">Samples per mini-batch, and the arena's capacity (evaluation uses it too).</param>
+    public GpuTrainer(ICpuNetwork network, IKernelBackend backend, ReadOnlySpan<float> parameters, IOptimizer optimizer, int batchSize,
+        ulong seed = 0, ILearningRateSchedule? schedule = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var description = network.Description;
+        if (network is not IGpuNetwork gpu) throw new ArgumentException($"{description.Name} has no generated GPU program.", nameof(network));
         if (parameters.Length != description.ParameterCount)
             throw new ArgumentException($"{description.Name} has {description.ParameterCount} parameters, the buffer holds {parameters.Length}.", nameof(parameters));
-        (_network, _program, _backend, Capacity) = (network, program, backend, capacity);
+        (Network, Optimizer, Schedule, Seed, BatchSize) = (network, optimizer, schedule, seed, batchSize);
+        (_program, _backend, _optimizer) = (gpu.GpuProgram, backend, GpuOptimizer.For(optimizer));
 
-        var layout = network.Layout;
-        long activations = (long)layout.ActivationsPerSample * capacity;
-        _activations = backend.Allocate(4 * activations);
-        _gradients = backend.Allocate(4 * activations);
-        _parameters = backend.Allocate(4L * parameters.Length);
-        _parameters.Upload(parameters);
-        _parameterGradients = backend.Allocate(4L * parameters.Length);
-        _momentum = backend.Allocate(4L * description.TrainableParameterCount);
-        _scratch = backend.Allocate(4 * program.ScratchFloats(capacity));
-        _reductions = backend.Allocate(4L * layout.ReductionPerWorker);
-        _labels = backend.Allocate(4L * capacity);
-        _losses = backend.Allocate(4L * capacity);
-        _hostLosses = new float[capacity];
+        (_offsets, long bytes) = gpu.GpuArena.Carve(batchSize);
+        _arena = backend.Allocate(bytes);
+        WriteParameters(parameters);
         _args = new NetDslArgs
         {
-            Activations = _activations.Pointer, Gradients = _gradients.Pointer, Parameters = _parameters.Pointer,
-            ParameterGradients = _parameterGradients.Pointer, Scratch = _scratch.Pointer, Reductions = _reductions.Pointer,
-            Labels = _labels.Pointer, Losses = _losses.Pointer, Capacity = capacity, OptimizerState = _momentum.Pointer,
-            TrainableCount = description.TrainableParameterCount,
-            LearningRate = (float)learningRate, Momentum = (float)momentum, WeightDecay = (float)weightDecay,
+            Activations = At(ArenaRegion.Activations), Gradients = At(ArenaRegion.Gradients), Parameters = At(ArenaRegion.Parameters),
+            ParameterGradients = At(ArenaRegion.ParameterGradients), Scratch = At(ArenaRegion.Scratch), Reductions = At(ArenaRegion.Reductions),
+            Labels = At(ArenaRegion.Labels), Losses = At(ArenaRegion.Losses), Step = At(ArenaRegion.Step),
+            OptimizerState = At(ArenaRegion.OptimizerState), Capacity = batchSize, TrainableCount = description.TrainableParameterCount,
         };
+        _optimizer.SetArguments(ref _args);
+        _slots = [new Slot(backend, network.Layout, batchSize), new Slot(backend, network.Layout, batchSize)];
+        _ranks = new int[batchSize];
     }
 
-    public int Capacity { get; }
+    public ICpuNetwork Network { get; }
+    public IOptimizer Optimizer { get; }
+    public ILearningRateSchedule? Schedule { get; }
+    public ulong Seed { get; private set; }
+    public int BatchSize { get; }
+    public int Epoch => _loop.Epoch;
+    /// <summary>Optimizer steps taken (the schedule's clock and the dropout seeds').</summary>
+    public long Step { get; private set; }
+    public int BatchInEpoch => _loop.BatchInEpoch;
 
-    /// <summary>Completed epochs; the next <see cref="TrainEpoch"/> trains this index.</summary>
-    public int Epoch { get; private set; }
+    /// <summary>Full batches replay a captured CUDA graph; off, every step is enqueued launch by launch.</summary>
+    public bool CaptureGraphs { get; init; } = true;
 
-    /// <summary>Optimizer steps taken (the schedule's clock).</summary>
-    public long Steps { get; private set; }
+    /// <summary>Fill the next batch on another thread while the GPU runs this one; off, fill, run and wait in turn.</summary>
+    public bool OverlapLoading { get; init; } = true;
 
     /// <summary>
-    /// One pass over <paramref name="data"/> in a shuffled order that depends only on (seed, epoch), as on the CPU,
-    /// with the learning rate from <paramref name="schedule"/> at every step.
+    /// One pass over <paramref name="data"/> in the CPU trainer's shuffled order. After a cancellation the finished batches
+    /// are kept and the next call continues the same epoch.
     /// </summary>
-    public EpochResult TrainEpoch(IBatchSource data, ulong seed, ILearningRateSchedule? schedule = null,
-        IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
+    public EpochResult TrainEpoch(IBatchSource data, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default) =>
+        _loop.Train(this, Seed, data, (data, order, first, last, ct, finished) => RunBatches(data, order, first, last, training: true, ct, finished),
+            progress, ct);
+
+    /// <summary>Top-1, top-5 and mean loss in evaluation mode (no dropout, running statistics), in batches of <see cref="BatchSize"/>.</summary>
+    public EvaluationResult Evaluate(IBatchSource data) =>
+        EpochLoop.Evaluate(Network.Description, data, BatchSize,
+            (data, order, first, last, ct, finished) => RunBatches(data, order, first, last, training: false, ct, finished));
+
+    public void ReadParameters(Span<float> destination) => _arena.Download(destination, FloatIndex(ArenaRegion.Parameters));
+
+    public void WriteParameters(ReadOnlySpan<float> source)
     {
-        var order = new int[data.Count];
-        new SplitMix64(SplitMix64.Hash(seed, Trainer.ShuffleStream, (ulong)Epoch)).Permutation(order);
-        var inputs = new float[Capacity * _network.Layout.InputSize];
-        var labels = new int[Capacity];
-        var clock = Stopwatch.StartNew();
-        double lossSum = 0;
-        int batches = (data.Count + Capacity - 1) / Capacity;
-        for (int b = 0; b < batches; b++)
-        {
-            ct.ThrowIfCancellationRequested();
-            int n = Math.Min(Capacity, data.Count - b * Capacity);
-            data.Fill(order.AsSpan(b * Capacity, n), inputs, labels);
-            if (schedule is not null) LearningRate = schedule.At(Steps);
-            lossSum += n * Step(inputs.AsSpan(0, n * _network.Layout.InputSize), labels.AsSpan(0, n), SplitMix64.Hash(seed, Trainer.DropoutStream, (ulong)Steps));
-            Steps++;
-            progress?.Report(new TrainingProgress(Epoch + 1, b + 1, batches, (long)b * Capacity + n, lossSum / ((long)b * Capacity + n),
-                double.NaN, LearningRate, ((long)b * Capacity + n) / clock.Elapsed.TotalSeconds, clock.Elapsed));
-        }
-        Epoch++;
-        return new EpochResult(Epoch, lossSum / data.Count, double.NaN, data.Count, clock.Elapsed);
+        if (source.Length != Network.Description.ParameterCount)
+            throw new ArgumentException($"{Network.Description.Name} has {Network.Description.ParameterCount} parameters, got {source.Length}.", nameof(source));
+        _arena.Upload(source, FloatIndex(ArenaRegion.Parameters));
     }
 
-    /// <summary>Top-1, top-5 and mean loss in evaluation mode (no dropout, running statistics), reading back the logits.</summary>
-    public EvaluationResult Evaluate(IBatchSource data)
+    /// <summary>The trainer's position and the optimizer's step count and buffers, read back from the device.</summary>
+    public TrainerState ExportState()
     {
-        var layout = _network.Layout;
-        var inputs = new float[Capacity * layout.InputSize];
-        var labels = new int[Capacity];
-        var logits = new float[Capacity * layout.Classes];
-        var indices = new int[Capacity];
-        double lossSum = 0;
-        long top1 = 0, top5 = 0;
-        for (int start = 0; start < data.Count; start += Capacity)
-        {
-            int n = Math.Min(Capacity, data.Count - start);
-            for (int i = 0; i < n; i++) indices[i] = start + i;
-            data.Fill(indices.AsSpan(0, n), inputs, labels);
-            lossSum += n * Loss(inputs.AsSpan(0, n * layout.InputSize), labels.AsSpan(0, n));
-            _activations.Download(logits.AsSpan(0, n * layout.Classes), (long)layout.LogitsOffset * Capacity);
-            for (int i = 0; i < n; i++)
+        var buffers = new Dictionary<string, float[]>();
+        if (_optimizerSteps > 0)
+            for (int i = 0; i < _optimizer.StateNames.Count; i++)
             {
-                int rank = ParallelPass.RankOf(logits.AsSpan(i * layout.Classes, layout.Classes), labels[i]);
-                top1 += rank == 0 ? 1 : 0;
-                top5 += rank < 5 ? 1 : 0;
+                var buffer = new float[_args.TrainableCount];
+                _arena.Download<float>(buffer, FloatIndex(ArenaRegion.OptimizerState) + (long)i * buffer.Length);
+                buffers[_optimizer.StateNames[i]] = buffer;
+            }
+        return new TrainerState(Epoch, Step, BatchInEpoch, Seed, new OptimizerState(Optimizer.ExportState().Optimizer, _optimizerSteps, buffers));
+    }
+
+    public void ImportState(TrainerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentOutOfRangeException.ThrowIfNegative(state.Epoch);
+        ArgumentOutOfRangeException.ThrowIfNegative(state.Step);
+        ArgumentOutOfRangeException.ThrowIfNegative(state.BatchInEpoch);
+        Optimizer.ImportState(state.Optimizer);   // checks the kind and the buffer names
+        int trainable = _args.TrainableCount;
+        if (state.Optimizer.Buffers.Values.FirstOrDefault(b => b.Length != trainable) is { } wrong)
+            throw new ArgumentException($"Optimizer buffers must hold the {trainable} trainable parameters; one holds {wrong.Length}.", nameof(state));
+        for (int i = 0; i < _optimizer.StateNames.Count; i++)
+            _arena.Upload<float>(state.Optimizer.Buffers.TryGetValue(_optimizer.StateNames[i], out var buffer) ? buffer : new float[trainable],
+                FloatIndex(ArenaRegion.OptimizerState) + (long)i * trainable);
+        _optimizerSteps = state.Optimizer.Steps;
+        (_loop.Epoch, Step, _loop.BatchInEpoch, Seed) = (state.Epoch, state.Step, state.BatchInEpoch, state.Seed);
+    }
+
+    /// <summary>
+    /// Runs batches [first, last) of <paramref name="order"/> through the two pinned slots, handing each finished batch's
+    /// losses and label ranks to <paramref name="finished"/> in order. Batch b's slot is refilled for b + 2 only after b
+    /// has been read back, so its event guards the reuse. On an error or cancellation, the launched batches finish first.
+    /// </summary>
+    private void RunBatches(IBatchSource data, int[] order, int first, int last, bool training, CancellationToken ct,
+        BatchFinished finished)
+    {
+        int Count(int batch) => Math.Min(BatchSize, data.Count - batch * BatchSize);
+        void Fill(int batch)
+        {
+            var slot = _slots[batch % 2];
+            int n = Count(batch);
+            data.Fill(EpochLoop.Indices(order, batch, BatchSize), slot.Inputs(n), slot.Labels(n));
+            EpochLoop.CheckLabels(slot.Labels(n), data.Classes);
+        }
+        void Finish(int batch)
+        {
+            var slot = _slots[batch % 2];
+            int n = Count(batch);
+            slot.Done.Wait();
+            var logits = slot.Logits(n);
+            var labels = slot.Labels(n);
+            int classes = Network.Layout.Classes;
+            for (int i = 0; i < n; i++) _ranks[i] = ParallelPass.RankOf(logits.Slice(i * classes, classes), labels[i]);
+            finished(batch, slot.Losses(n), _ranks.AsSpan(0, n));
+        }
+
+        if (first >= last) return;
+        int launched = -1;    // the batch on the GPU whose results are not read yet
+        void FinishLaunched()
+        {
+            int batch = launched;
+            launched = -1;
+            if (batch >= 0) Finish(batch);
+        }
+        Task filling = Task.CompletedTask;
+        try
+        {
+            Fill(first);
+            for (int batch = first; batch < last; batch++)
+            {
+                filling.GetAwaiter().GetResult();
+                ct.ThrowIfCancellationRequested();
+                var slot = _slots[batch % 2];
+                if (training) slot.StepValues = NextStep();
+                Run(slot, Count(batch), training);
+                FinishLaunched();     // the previous batch, which ran before this one: frees the other slot
+                launched = batch;
+                if (!OverlapLoading) FinishLaunched();
+                if (batch + 1 < last)
+                {
+                    int next = batch + 1;
+                    if (OverlapLoading) filling = Task.Run(() => Fill(next));
+                    else Fill(next);
+                }
             }
         }
-        return new EvaluationResult(lossSum / data.Count, (double)top1 / data.Count, (double)top5 / data.Count, data.Count);
+        finally
+        {
+            // Nothing may still write a slot or hold results when this returns, whatever happened. A failed fill was
+            // already thrown by the loop unless another error is on its way out.
+            try { filling.Wait(); } catch (AggregateException) { }
+            FinishLaunched();
+        }
     }
 
-    public double LearningRate
+    /// <summary>The next optimizer step's values; advances the step counters (the step runs right after).</summary>
+    private NetDslStep NextStep()
     {
-        get => _args.LearningRate;
-        set => _args.LearningRate = (float)value;
+        if (Schedule is not null) Optimizer.LearningRate = Schedule.At(Step);
+        var values = _optimizer.StepValues(Optimizer.LearningRate, SplitMix64.Hash(Seed, Trainer.DropoutStream, (ulong)Step), _optimizerSteps + 1);
+        Step++;
+        _optimizerSteps++;
+        return values;
     }
 
-    /// <summary>One SGD step on a batch of <c>labels.Length</c> samples; returns the batch's mean loss.</summary>
-    public double Step(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, ulong seed)
+    /// <summary>Enqueues one pass over the slot's n samples: a graph replay for a full batch, else launch by launch.</summary>
+    private void Run(Slot slot, int n, bool training)
     {
-        int n = Load(inputs, labels);
-        _args.Training = 1;
-        _args.Seed = seed;
-        _parameterGradients.Clear();
-        foreach (var launch in _program.Forward) Launch(launch, n);
-        foreach (var launch in _program.Backward) Launch(launch, n);
-        Launch(new CudaLaunch("netdsl_sgd_step", 0, _args.TrainableCount), n);
-        return MeanLoss(n);
+        if (CaptureGraphs && n == BatchSize)
+        {
+            ref IKernelGraph? graph = ref training ? ref slot.TrainingGraph : ref slot.EvaluationGraph;
+            if (graph is null)
+            {
+                _backend.BeginCapture();
+                try
+                {
+                    Enqueue(slot, n, training);
+                }
+                catch
+                {
+                    _backend.EndCapture().Dispose();   // leaves the stream usable
+                    throw;
+                }
+                graph = _backend.EndCapture();
+            }
+            graph.Launch();
+        }
+        else Enqueue(slot, n, training);
+        slot.Done.Record();
     }
 
-    /// <summary>The batch's mean loss in evaluation mode (no dropout, running statistics).</summary>
-    public double Loss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    private void Enqueue(Slot slot, int n, bool training)
     {
-        int n = Load(inputs, labels);
-        _args.Training = 0;
-        foreach (var launch in _program.Forward) Launch(launch, n);
-        return MeanLoss(n);
+        var layout = Network.Layout;
+        var args = _args;
+        (args.N, args.BatchSize, args.Training) = (n, n, training ? 1 : 0);
+        _backend.CopyToDevice(_args.Activations + (ulong)(4L * layout.InputOffset * BatchSize), slot.Pointer(slot.InputsAt), 4L * n * layout.InputSize);
+        _backend.CopyToDevice(_args.Labels, slot.Pointer(slot.LabelsAt), 4L * n);
+        if (training)
+        {
+            _backend.CopyToDevice(_args.Step, slot.Pointer(slot.StepAt), Marshal.SizeOf<NetDslStep>());
+            _backend.Clear(_args.ParameterGradients, 4L * Network.Description.ParameterCount);
+        }
+        foreach (var launch in _program.Forward) Launch(launch, n, args);
+        if (training)
+        {
+            foreach (var launch in _program.Backward) Launch(launch, n, args);
+            Launch(new CudaLaunch(_optimizer.Kernel, 0, args.TrainableCount), n, args);
+        }
+        _backend.CopyToHost(slot.Pointer(slot.LossesAt), _args.Losses, 4L * n);
+        _backend.CopyToHost(slot.Pointer(slot.LogitsAt), _args.Activations + (ulong)(4L * layout.LogitsOffset * BatchSize), 4L * n * layout.Classes);
     }
 
-    public void DownloadParameters(Span<float> destination)
-    {
-        _backend.Synchronize();
-        _parameters.Download(destination);
-    }
-
-    private int Load(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
-    {
-        int n = labels.Length;
-        var layout = _network.Layout;
-        if (n < 1 || n > Capacity) throw new ArgumentOutOfRangeException(nameof(labels), n, $"A batch holds 1 to {Capacity} samples.");
-        if (inputs.Length != n * layout.InputSize)
-            throw new ArgumentException($"{n} samples need {n * layout.InputSize} inputs ({layout.InputSize} each), got {inputs.Length}.", nameof(inputs));
-        _activations.Upload(inputs, (long)layout.InputOffset * Capacity);
-        _labels.Upload(labels);
-        _args.N = _args.BatchSize = n;
-        return n;
-    }
-
-    private void Launch(CudaLaunch launch, int n)
+    private void Launch(CudaLaunch launch, int n, in NetDslArgs args)
     {
         var (grid, block) = launch.Shape(n, _backend.Shape);
-        _backend.Launch(launch.Kernel, grid, block, (uint)launch.SharedBytes, in _args);
+        _backend.Launch(launch.Kernel, grid, block, (uint)launch.SharedBytes, in args);
     }
 
-    private double MeanLoss(int n)
-    {
-        _backend.Synchronize();
-        _losses.Download(_hostLosses.AsSpan(0, n));
-        double sum = 0;
-        for (int i = 0; i < n; i++) sum += _hostLosses[i];
-        return sum / n;
-    }
+    private CUdeviceptr At(ArenaRegion region) => _arena.Pointer + (ulong)_offsets[(int)region];
+
+    /// <summary>Where a region starts, counted in floats from the arena's start.</summary>
+    private long FloatIndex(ArenaRegion region) => _offsets[(int)region] / 4;
 
     public void Dispose()
     {
-        foreach (var buffer in new[] { _activations, _gradients, _parameters, _parameterGradients, _scratch, _reductions, _labels, _losses, _momentum })
-            buffer.Dispose();
+        // The stream may still read or write the slots and the arena. Its failures belong to whoever waits for its
+        // results; here it only has to stop touching the memory about to be freed.
+        try
+        {
+            _backend.Synchronize();
+        }
+        catch (Exception)
+        {
+        }
+        foreach (var slot in _slots) slot.Dispose();
+        _arena.Dispose();
+    }
+
+    /// <summary>
+    /// One pinned staging area: a batch's inputs and labels and its step values going in, its losses and logits coming
+    /// back; the event marks when the GPU is done with it. Graphs are per slot, since they copy from fixed addresses.
+    /// </summary>
+    private sealed class Slot : IDisposable
+    {
+        private readonly IHostBuffer _host;
+        private readonly int _inputSize, _classes;
+
+        public Slot(IKernelBackend backend, WorkspaceLayout layout, int capacity)
+        {
+            InputsAt = 0;
+            LabelsAt = Align(InputsAt + 4L * capacity * layout.InputSize);
+            StepAt = Align(LabelsAt + 4L * capacity);
+            LossesAt = Align(StepAt + Marshal.SizeOf<NetDslStep>());
+            LogitsAt = Align(LossesAt + 4L * capacity);
+            _host = backend.AllocateHost(LogitsAt + 4L * capacity * layout.Classes);
+            (_inputSize, _classes) = (layout.InputSize, layout.Classes);
+            Done = backend.CreateEvent();
+        }
+
+        public long InputsAt { get; }
+        public long LabelsAt { get; }
+        public long StepAt { get; }
+        public long LossesAt { get; }
+        public long LogitsAt { get; }
+        public IKernelEvent Done { get; }
+        public IKernelGraph? TrainingGraph;
+        public IKernelGraph? EvaluationGraph;
+
+        public nint Pointer(long offset) => _host.Pointer + (nint)offset;
+        public Span<float> Inputs(int n) => _host.Span<float>(InputsAt, n * _inputSize);
+        public Span<int> Labels(int n) => _host.Span<int>(LabelsAt, n);
+        public Span<float> Losses(int n) => _host.Span<float>(LossesAt, n);
+        public Span<float> Logits(int n) => _host.Span<float>(LogitsAt, n * _classes);
+        public NetDslStep StepValues { set => _host.Span<NetDslStep>(StepAt, 1)[0] = value; }
+
+        private static long Align(long bytes) => (bytes + 63) / 64 * 64;
+
+        public void Dispose()
+        {
+            TrainingGraph?.Dispose();
+            EvaluationGraph?.Dispose();
+            Done.Dispose();
+            _host.Dispose();
+        }
     }
 }

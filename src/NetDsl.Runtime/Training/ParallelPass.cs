@@ -18,16 +18,12 @@ internal sealed class ParallelPass
         _runWorker = RunWorker;
         Workspace = new Workspace<float>(network.Layout, parameters.Length, capacity, workers);
         LabelRanks = new int[capacity];
-        Indices = new int[capacity];
     }
 
     public Workspace<float> Workspace { get; }
 
     /// <summary>Per sample, how many classes rank above the true label (0: top-1 correct). Set when the workspace has labels.</summary>
     public int[] LabelRanks { get; }
-
-    /// <summary>Scratch for the sample indices of a batch.</summary>
-    public int[] Indices { get; }
 
     /// <summary>Forward (and backward) over samples [0, count); a batch smaller than the worker count leaves some ranges empty.</summary>
     public void Run(int count, bool backward)

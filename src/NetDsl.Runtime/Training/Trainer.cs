@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NetDsl.Runtime.Data;
 
 namespace NetDsl.Runtime.Training;
@@ -8,15 +7,14 @@ namespace NetDsl.Runtime.Training;
 /// over contiguous sample ranges, sums the workers' gradients and steps the optimizer. Deterministic in the seed for a
 /// given worker count; different worker counts differ only by the order in which float gradients are summed.
 /// </summary>
-public sealed class Trainer
+public sealed class Trainer : ITrainer
 {
     // Random streams of one seed; GpuTrainer draws the same ones, so both paths shuffle and drop out alike.
     internal const ulong ShuffleStream = 1, DropoutStream = 2;
-    private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly ParallelPass _training;
     private ParallelPass? _evaluation;
-    private int[] _order = [];
+    private readonly EpochLoop _loop = new();
 
     /// <param name="parameters">The flat parameter buffer, updated in place (initialize or load it first).</param>
     /// <param name="batchSize">Samples per mini-batch, and the capacity of the workspace.</param>
@@ -57,36 +55,46 @@ public sealed class Trainer
     public int Workers => _training.Workspace.Workers;
     public ulong Seed { get; private set; }
     /// <summary>Completed epochs: the index of the epoch the next <see cref="TrainEpoch"/> trains.</summary>
-    public int Epoch { get; private set; }
+    public int Epoch => _loop.Epoch;
     /// <summary>Optimizer steps taken.</summary>
     public long Step { get; private set; }
     /// <summary>Mini-batches of the current epoch already trained; non-zero only after a cancelled epoch.</summary>
-    public int BatchInEpoch { get; private set; }
+    public int BatchInEpoch => _loop.BatchInEpoch;
 
     /// <summary>
     /// Trains one pass over <paramref name="data"/> in a shuffled order that depends only on the seed and the epoch.
     /// After a cancellation (<see cref="OperationCanceledException"/>), the finished batches are kept and the next call
     /// continues the same epoch where it stopped.
     /// </summary>
-    public EpochResult TrainEpoch(IBatchSource data, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default)
-    {
-        CheckCompatible(data);
-        int batches = (int)((data.Count + (long)BatchSize - 1) / BatchSize);
-        if (BatchInEpoch > batches)
-            throw new InvalidOperationException(
-                $"The trainer stopped after batch {BatchInEpoch} of epoch {Epoch}, but this data set has only {batches} batches.");
-        if (_order.Length != data.Count) _order = new int[data.Count];
-        new SplitMix64(SplitMix64.Hash(Seed, ShuffleStream, (ulong)Epoch)).Permutation(_order);
+    public EpochResult TrainEpoch(IBatchSource data, IProgress<TrainingProgress>? progress = null, CancellationToken ct = default) =>
+        _loop.Train(this, Seed, data, TrainBatches, progress, ct);
 
+    /// <summary>Loss and top-1/top-5 accuracy over <paramref name="data"/> in order, without dropout or updates.</summary>
+    public EvaluationResult Evaluate(IBatchSource data, int batchSize = 256)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var pass = PassFor(batchSize);
+        return EpochLoop.Evaluate(Network.Description, data, batchSize, (data, order, first, last, _, finished) =>
+        {
+            for (int batch = first; batch < last; batch++)
+            {
+                int count = FillBatch(pass, data, EpochLoop.Indices(order, batch, batchSize));
+                pass.Workspace.Training = false;
+                pass.Workspace.HasLabels = true;
+                pass.Run(count, backward: false);
+                finished(batch, pass.Workspace.Losses.AsSpan(0, count), pass.LabelRanks.AsSpan(0, count));
+            }
+        });
+    }
+
+    private void TrainBatches(IBatchSource data, int[] order, int first, int last, CancellationToken ct, BatchFinished finished)
+    {
         var ws = _training.Workspace;
-        var clock = Stopwatch.StartNew();
-        var lastReport = TimeSpan.Zero;
-        var totals = new Totals();
-        for (int batch = BatchInEpoch; batch < batches; batch++)
+        int trainable = Network.Description.TrainableParameterCount;   // running statistics are not optimized
+        for (int batch = first; batch < last; batch++)
         {
             ct.ThrowIfCancellationRequested();
-            int start = batch * BatchSize;
-            int count = FillBatch(_training, data, _order.AsSpan(start, Math.Min(BatchSize, data.Count - start)));
+            int count = FillBatch(_training, data, EpochLoop.Indices(order, batch, BatchSize));
             // Set per batch: a progress handler may evaluate or predict with this workspace in between.
             ws.Training = true;
             ws.HasLabels = true;
@@ -94,43 +102,10 @@ public sealed class Trainer
             ws.ClearParameterGradients();
             _training.Run(count, backward: true);
             if (Schedule is not null) Optimizer.LearningRate = Schedule.At(Step);
-            int trainable = Network.Description.TrainableParameterCount;   // running statistics are not optimized
             Optimizer.Step(Parameters.AsSpan(0, trainable), ws.ReduceParameterGradients().AsSpan(0, trainable));
             Step++;
-            BatchInEpoch = batch + 1;
-            totals.Add(_training, count);
-
-            if (progress is not null && (BatchInEpoch == batches || clock.Elapsed - lastReport >= ReportInterval))
-            {
-                lastReport = clock.Elapsed;
-                progress.Report(new TrainingProgress(Epoch, BatchInEpoch, batches, totals.Samples, totals.MeanLoss,
-                    totals.Top1, Optimizer.LearningRate, totals.Samples / Math.Max(lastReport.TotalSeconds, 1e-9), lastReport));
-            }
+            finished(batch, ws.Losses.AsSpan(0, count), _training.LabelRanks.AsSpan(0, count));
         }
-        var result = new EpochResult(Epoch, totals.MeanLoss, totals.Top1, totals.Samples, clock.Elapsed);
-        Epoch++;
-        BatchInEpoch = 0;
-        return result;
-    }
-
-    /// <summary>Loss and top-1/top-5 accuracy over <paramref name="data"/> in order, without dropout or updates.</summary>
-    public EvaluationResult Evaluate(IBatchSource data, int batchSize = 256)
-    {
-        CheckCompatible(data);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var pass = PassFor(batchSize);
-        pass.Workspace.Training = false;
-        pass.Workspace.HasLabels = true;
-        var totals = new Totals();
-        for (int start = 0; start < data.Count; start += batchSize)
-        {
-            var indices = pass.Indices.AsSpan(0, Math.Min(batchSize, data.Count - start));
-            for (int i = 0; i < indices.Length; i++) indices[i] = start + i;
-            int count = FillBatch(pass, data, indices);
-            pass.Run(count, backward: false);
-            totals.Add(pass, count);
-        }
-        return new EvaluationResult(totals.MeanLoss, totals.Top1, totals.Top5, totals.Samples);
     }
 
     /// <summary>Logits (before softmax) for the samples stored back to back in <paramref name="inputs"/>.</summary>
@@ -154,6 +129,12 @@ public sealed class Trainer
         }
     }
 
+    EvaluationResult ITrainer.Evaluate(IBatchSource data) => Evaluate(data);
+
+    public void ReadParameters(Span<float> destination) => Parameters.CopyTo(destination);
+
+    public void WriteParameters(ReadOnlySpan<float> source) => source.CopyTo(Parameters);
+
     public TrainerState ExportState() => new(Epoch, Step, BatchInEpoch, Seed, Optimizer.ExportState());
 
     /// <summary>Restores a state from <see cref="ExportState"/>; load the matching parameters into <see cref="Parameters"/> too.</summary>
@@ -164,18 +145,7 @@ public sealed class Trainer
         ArgumentOutOfRangeException.ThrowIfNegative(state.Step);
         ArgumentOutOfRangeException.ThrowIfNegative(state.BatchInEpoch);
         Optimizer.ImportState(state.Optimizer);
-        (Epoch, Step, BatchInEpoch, Seed) = (state.Epoch, state.Step, state.BatchInEpoch, state.Seed);
-    }
-
-    private void CheckCompatible(IBatchSource data)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        var description = Network.Description;
-        if (data.SampleShape != description.Input || data.Classes != description.Classes)
-            throw new ArgumentException(
-                $"The data has samples of shape {data.SampleShape} in {data.Classes} classes, but network '{description.Name}' " +
-                $"takes {description.Input} in {description.Classes} classes.", nameof(data));
-        if (data.Count == 0) throw new ArgumentException("The data set is empty.", nameof(data));
+        (_loop.Epoch, Step, _loop.BatchInEpoch, Seed) = (state.Epoch, state.Step, state.BatchInEpoch, state.Seed);
     }
 
     /// <summary>Evaluation batches larger than the training batch get a workspace of their own, made once.</summary>
@@ -193,34 +163,8 @@ public sealed class Trainer
         int count = indices.Length;
         var labels = ws.Labels.AsSpan(0, count);
         data.Fill(indices, ws.Input(0, count), labels);
-        foreach (int label in labels)
-            if ((uint)label >= (uint)data.Classes)
-                throw new InvalidDataException($"The data set produced label {label}, outside its {data.Classes} classes.");
+        EpochLoop.CheckLabels(labels, data.Classes);
         ws.BatchSize = count;
         return count;
-    }
-
-    /// <summary>Running sums over a pass, in sample order so results do not depend on the worker split.</summary>
-    private struct Totals
-    {
-        private double _lossSum;
-        private long _top1, _top5;
-        public long Samples { get; private set; }
-        public readonly double MeanLoss => _lossSum / Samples;
-        public readonly double Top1 => (double)_top1 / Samples;
-        public readonly double Top5 => (double)_top5 / Samples;
-
-        public void Add(ParallelPass pass, int count)
-        {
-            var losses = pass.Workspace.Losses.AsSpan(0, count);
-            var ranks = pass.LabelRanks.AsSpan(0, count);
-            for (int i = 0; i < count; i++)
-            {
-                _lossSum += losses[i];
-                if (ranks[i] < 1) _top1++;
-                if (ranks[i] < 5) _top5++;
-            }
-            Samples += count;
-        }
     }
 }

@@ -12,11 +12,13 @@ public static class TrainingCheckpoint
 {
     private const string OptimizerPrefix = "optimizer.";
 
-    /// <summary>Writes atomically: a crash mid-save leaves the previous checkpoint intact.</summary>
-    public static void Save(string path, Trainer trainer)
+    /// <summary>Writes atomically: a crash mid-save leaves the previous checkpoint intact. A GPU trainer's state is read back first.</summary>
+    public static void Save(string path, ITrainer trainer)
     {
         var state = trainer.ExportState();
-        var tensors = ParameterTensors(trainer.Network.Description, trainer.Parameters)
+        var parameters = new float[trainer.Network.Description.ParameterCount];
+        trainer.ReadParameters(parameters);
+        var tensors = ParameterTensors(trainer.Network.Description, parameters)
             .Concat(state.Optimizer.Buffers.OrderBy(b => b.Key, StringComparer.Ordinal)
                 .Select(b => new TensorEntry(OptimizerPrefix + b.Key, [b.Value.Length], b.Value)));
         var metadata = new Dictionary<string, string>
@@ -58,10 +60,13 @@ public static class TrainingCheckpoint
         return file;
     }
 
-    /// <summary>Restores parameters, optimizer state, epoch, step and seed into a trainer built with the same settings.</summary>
-    public static void Resume(string path, Trainer trainer)
+    /// <summary>
+    /// Restores parameters, optimizer state, epoch, step and seed into a trainer built with the same settings, on either
+    /// device: CPU and GPU trainers keep the same state.
+    /// </summary>
+    public static void Resume(string path, ITrainer trainer)
     {
-        var staged = new float[trainer.Parameters.Length];
+        var staged = new float[trainer.Network.Description.ParameterCount];
         var file = LoadParameters(path, trainer.Network.Description, staged);
         var meta = file.Metadata;
         string Field(string key) => meta.TryGetValue(key, out var value) ? value
@@ -83,7 +88,7 @@ public static class TrainingCheckpoint
             ulong.Parse(Field("seed"), CultureInfo.InvariantCulture),
             new OptimizerState(Field("optimizer"), long.Parse(Field("optimizer_steps"), CultureInfo.InvariantCulture), buffers));
         trainer.ImportState(state);
-        staged.CopyTo(trainer.Parameters, 0);
+        trainer.WriteParameters(staged);
     }
 
     private static IEnumerable<TensorEntry> ParameterTensors(NetworkDescription network, float[] parameters) =>

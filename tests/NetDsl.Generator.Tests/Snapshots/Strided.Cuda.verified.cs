@@ -52,7 +52,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(3030, 128), tile + 3212, (long long)count * 128);
             // Pool.1 Dropout p=0.25: (N,8,4,4) -> (N,8,4,4); out tile[0, 256)
-            if (a.training) netdsl::dropout_forward<128, netdsl::Block>(tile, TILE(3286, 128), tile + 3212, 0.25, a.seed, count, first);
+            if (a.training) netdsl::dropout_forward<128, netdsl::Block>(tile, TILE(3286, 128), tile + 3212, 0.25, netdsl::step_seed(a), count, first);
             else netdsl::copy<netdsl::Block>(tile, tile + 3212, (long long)count * 128);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(3158, 128), tile, (long long)count * 128);
@@ -61,7 +61,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(3430, 16), tile + 3436, (long long)count * 16);
             // Head.2 Dropout p=0.5: (N,16) -> (N,16); out tile[0, 32)
-            if (a.training) netdsl::dropout_forward<16, netdsl::Block>(tile, TILE(3462, 16), tile + 3436, 0.5, a.seed, count, first);
+            if (a.training) netdsl::dropout_forward<16, netdsl::Block>(tile, TILE(3462, 16), tile + 3436, 0.5, netdsl::step_seed(a), count, first);
             else netdsl::copy<netdsl::Block>(tile, tile + 3436, (long long)count * 16);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(3446, 16), tile, (long long)count * 16);

@@ -57,8 +57,8 @@ internal static class EmulatedTrainingStep
         {
             Activations = pins.Pin(activations), Gradients = pins.Pin(gradients), Parameters = pins.Pin(parameters),
             ParameterGradients = pins.Pin(parameterGradients), Scratch = pins.Pin(scratch), Reductions = pins.Pin(reductions),
-            Labels = pins.Pin(labels), Losses = pins.Pin(losses),
-            N = batch, Capacity = batch, BatchSize = batch, Training = training ? 1 : 0, Seed = seed,
+            Labels = pins.Pin(labels), Losses = pins.Pin(losses), Step = pins.Pin(new[] { new NetDslStep { Seed = seed } }),
+            N = batch, Capacity = batch, BatchSize = batch, Training = training ? 1 : 0,
         };
         foreach (var launch in launches)
         {

@@ -5,6 +5,17 @@
 // This header is compiled by NVRTC on a GPU and by g++ (with cuda_emulation.h) in CI, so it uses plain C types.
 #pragma once
 
+// What changes from one training step to the next. It lives in device memory and is written by an asynchronous copy
+// that is part of the step, so a captured CUDA graph replays with fresh values instead of the ones it was captured with.
+struct NetDslStep
+{
+    unsigned long long seed;    // this step's dropout seed
+    float learningRate;         // SGD's learning rate
+    float adamStepSize;         // Adam: −lr / (1 − β1ᵗ)
+    float adamCorrection2Sqrt;  // Adam: √(1 − β2ᵗ)
+    float decayFactor;          // AdamW: 1 − lr·wd
+};
+
 struct NetDslArgs
 {
     float* activations;         // the activation workspace (per-sample slots × capacity)
@@ -19,10 +30,14 @@ struct NetDslArgs
     int capacity;               // slot stride of the workspace
     int batchSize;              // samples the loss is averaged over
     int training;               // 1 in training (dropout, batch statistics), 0 in evaluation
-    unsigned long long seed;    // this step's dropout seed
-    float* optimizerState;      // SGD's momentum buffer (trainableCount floats, zero before the first step)
+    const NetDslStep* step;     // this step's values, in device memory
+    float* optimizerState;      // SGD's momentum, or Adam's exp_avg then exp_avg_sq (trainableCount floats each)
     int trainableCount;         // the trainable prefix of parameters, which the optimizer updates
-    float learningRate;
-    float momentum;
-    float weightDecay;
+    float momentum;             // SGD
+    float weightDecay;          // SGD and Adam (L2); AdamW's comes through step->decayFactor
+    float beta1;                // Adam's β1, β2 and eps, and 1 − β rounded from double as the CPU's Adam rounds it
+    float beta2;
+    float epsilon;
+    float oneMinusBeta1;
+    float oneMinusBeta2;
 };

@@ -11,6 +11,9 @@
 
 namespace netdsl {
 
+// The dropout seed of the running step: kernels read it through here, wherever the ABI keeps it.
+__device__ __forceinline__ unsigned long long step_seed(const NetDslArgs& a) { return a.step->seed; }
+
 #define NETDSL_FOR(i, total) \
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (long long)(total); i += (long long)gridDim.x * blockDim.x)
 
@@ -507,11 +510,43 @@ __device__ inline void sgd_step(float* p, float* buf, const float* g, int count,
     }
 }
 
+// ---- optimizer: PyTorch's Adam (L2 decay added to g) or AdamW (p scaled by 1 − lr·wd first), as the CPU's Adam:
+// m = β1·m + (1 − β1)·g, v = β2·v + (1 − β2)·g², p += stepSize·m / (√v / √(1 − β2ᵗ) + eps), each a + b·c fused where
+// the CPU fuses it. The bias corrections come per step through NetDslStep.
+template <bool Decoupled>
+__device__ void adam_step(const NetDslArgs& a)
+{
+    float *p = a.parameters, *m = a.optimizerState, *v = a.optimizerState + a.trainableCount;
+    const float* g = a.parameterGradients;
+    const NetDslStep& step = *a.step;
+    NETDSL_FOR(i, a.trainableCount)
+    {
+        float gi = g[i], pi = p[i];
+        if (!Decoupled && a.weightDecay != 0.0f) gi = fmaf(pi, a.weightDecay, gi);
+        if (Decoupled) pi *= step.decayFactor;
+        float mi = fmaf(gi, a.oneMinusBeta1, m[i] * a.beta1);
+        float vi = fmaf(a.oneMinusBeta2 * gi, gi, v[i] * a.beta2);
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = pi + step.adamStepSize * mi / (sqrtf(vi) / step.adamCorrection2Sqrt + a.epsilon);
+    }
+}
+
 #undef NETDSL_FOR
 }  // namespace netdsl
 
-/// One optimizer step over the flat parameter buffer: the same kernel for every network.
+/// One optimizer step over the flat parameter buffer: the same kernels for every network.
 extern "C" __global__ void netdsl_sgd_step(NetDslArgs a)
 {
-    netdsl::sgd_step(a.parameters, a.optimizerState, a.parameterGradients, a.trainableCount, a.learningRate, a.momentum, a.weightDecay);
+    netdsl::sgd_step(a.parameters, a.optimizerState, a.parameterGradients, a.trainableCount, a.step->learningRate, a.momentum, a.weightDecay);
+}
+
+extern "C" __global__ void netdsl_adam_step(NetDslArgs a)
+{
+    netdsl::adam_step<false>(a);
+}
+
+extern "C" __global__ void netdsl_adamw_step(NetDslArgs a)
+{
+    netdsl::adam_step<true>(a);
 }
