@@ -84,6 +84,20 @@ __device__ void conv2d_backward_input(float* dx, const float* dy, const float* y
     }
 }
 
+// Σ over samples and positions of channel co's dL/d(pre-activation): its bias gradient.
+template <int Co, int Spatial, int Act>
+__device__ float conv2d_bias_gradient(const float* dy, const float* y, int co, int n)
+{
+    float sum = 0.0f;
+    for (int s = 0; s < n; s++)
+        for (int p = 0; p < Spatial; p++)
+        {
+            long long o = ((long long)s * Co + co) * Spatial + p;
+            sum += through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
+        }
+    return sum;
+}
+
 // dw (Co, Ci, K, K) += Σ over samples and positions; db (Co) += Σ dy.
 template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act = 0>
 __device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, const float* y, const float* x, int n)
@@ -93,14 +107,7 @@ __device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, c
         if (i >= (long long)Co * Ci * K * K)
         {
             int co = (int)(i - (long long)Co * Ci * K * K);
-            float sum = 0.0f;
-            for (int s = 0; s < n; s++)
-                for (int p = 0; p < Ho * Wo; p++)
-                {
-                    long long o = ((long long)s * Co + co) * Ho * Wo + p;
-                    sum += through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
-                }
-            db[co] += sum;
+            db[co] += conv2d_bias_gradient<Co, Ho * Wo, Act>(dy, y, co, n);
             continue;
         }
         int kw = (int)(i % K), kh = (int)(i / K % K), ci = (int)(i / (K * K) % Ci), co = (int)(i / ((long long)K * K * Ci));
