@@ -59,12 +59,24 @@ public class GeneratedCudaTests
             module.Launch(launch.Kernel, (grid, 1, 1), (block, 1, 1), in args, (uint)launch.SharedBytes);
         }
 
-        for (int s = 0; s < batch; s++) Assert.Equal(ws.Losses[s], losses[s], 1e-4f);
+        var (outputTolerance, gradientTolerance) = Tolerances(name, program);
+        for (int s = 0; s < batch; s++) Assert.Equal(ws.Losses[s], losses[s], outputTolerance);
         var cpuLogits = ws.Logits(0, batch).ToArray();
         var gpuLogits = activations.AsSpan(layout.LogitsOffset * batch, layout.Classes * batch).ToArray();
-        AssertClose(name + " logits", cpuLogits.Select(v => (double)v).ToArray(), gpuLogits, 1e-4);
-        AssertClose(name + " parameter gradients", cpuGradients, parameterGradients, 1e-3);
+        AssertClose(name + " logits", cpuLogits.Select(v => (double)v).ToArray(), gpuLogits, outputTolerance);
+        AssertClose(name + " parameter gradients", cpuGradients, parameterGradients, gradientTolerance);
     }
+
+    /// <summary>
+    /// Float32 kernels only reorder sums: 1e-4 on outputs, 1e-3 on gradients. Convolutions on tensor cores round their
+    /// operands to TF32 (10 mantissa bits, 2^-11 ≈ 4.9e-4 of each), which the CPU does not: 2e-3 on losses and logits
+    /// (LeNet5Classic's move by 2e-4, FashionVgg's by 9e-4). FashionVgg's gradients get 3e-2 (worst seen 1.7e-2): its
+    /// BatchNorms, over a batch of 3, subtract channel means that are large against the spread (their inputs come
+    /// through ReLU and max pooling), so the rounding of the convolutions before them returns magnified in the
+    /// gradients. With the rounding switched off in the emulation every network passes the float32 bounds.
+    /// </summary>
+    private static (double Outputs, double Gradients) Tolerances(string name, CudaProgram program) =>
+        !program.Source.Contains("on tensor cores") ? (1e-4, 1e-3) : name == "FashionVgg" ? (2e-3, 3e-2) : (2e-3, 2e-3);
 
     /// <summary>Few blocks: each emulated block runs its threads as OS threads, and any grid is correct.</summary>
     private static (uint, uint) Grid(long work) => ((uint)Math.Clamp((work + 63) / 64, 1, 4), 64);
