@@ -256,9 +256,9 @@ internal static class CudaEmitter
             string id = ids[l.Id], bias = Bool(l.Tensor("bias") is not null), x = In(l, 0);
             ScratchFixed = System.Math.Max(ScratchFixed, tc.PartialFloats);
             Kernel(BackwardLaunches, tc.WeightPartials(id + "_weight_partials"),
-                $"{say}: weight gradient{TensorCorePlan.Narration}, the batch split {tc.WeightSplits} ways into scratch",
+                $"{say}: weight gradient{TensorCorePlan.Narration}, {(tc.WeightSplits == 1 ? "one partial" : $"the batch split {tc.WeightSplits} ways")} into scratch",
                 $"netdsl::conv2d_weight_partials_tc<{Conv(l)}, {tc.WeightSplits}, {act}>(a.scratch, {dy}, {fusedY}, {x}, a.n);");
-            Kernel(BackwardLaunches, id + "_weight_sum", $"{say}: weight gradient += the {tc.WeightSplits} partials in order; bias gradient",
+            Kernel(BackwardLaunches, id + "_weight_sum", $"{say}: weight gradient += the partials in split order; bias gradient",
                 0, l.Tensors.Sum(t => (long)t.Length),
                 $"netdsl::conv2d_weight_sum_tc<{l.In.C}, {l.Out.C}, {l.Kernel}, {l.Out.H}, {l.Out.W}, {tc.WeightSplits}, {bias}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, a.scratch, {dy}, {fusedY}, a.n);");
             if (dx is not null)

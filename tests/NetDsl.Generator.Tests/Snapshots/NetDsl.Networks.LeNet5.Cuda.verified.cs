@@ -38,6 +38,7 @@ partial class LeNet5 : global::NetDsl.Runtime.IGpuNetwork
         // LeNet5: (N,1,28,28) -> (N,10), 61,706 parameters.
         // One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).
         #include "netdsl_kernels.cuh"
+        #include "netdsl_tensorcore.cuh"
         #define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)
         #define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)
         #define PARAM(offset) (a.parameters + (offset))

@@ -35,6 +35,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
         // Strided: (N,3,17,17) -> (N,4), 2,356 parameters.
         // One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).
         #include "netdsl_kernels.cuh"
+        #include "netdsl_tensorcore.cuh"
         #define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)
         #define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)
         #define PARAM(offset) (a.parameters + (offset))

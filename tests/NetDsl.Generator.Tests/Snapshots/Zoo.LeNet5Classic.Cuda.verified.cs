@@ -17,7 +17,7 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             new("C1_2_forward", 1176, 0),
             new("C3_0_forward", 1600, 0),
             new("C3_2_forward", 400, 0),
-            new("C5_0_forward", 120, 0),
+            new("C5_0_forward", 2, 128, Block: 128, ItemsPerBlock: 64, SharedBytes: 18432),
             new("F6_0_forward", 84, 0),
             new("Output_0_forward", 10, 0),
             new("loss_forward", 1, 0),
@@ -27,17 +27,20 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             new("loss_backward", 10, 0),
             new("Output_0_backward", 84, 850),
             new("F6_0_backward", 120, 10164),
-            new("C5_0_backward", 400, 48120),
+            new("C5_0_weight_partials", 0, 14, Block: 128, ItemsPerBlock: 1, SharedBytes: 18432),
+            new("C5_0_weight_sum", 0, 48120),
+            new("C5_0_backward", 25, 64, Block: 128, ItemsPerBlock: 64, SharedBytes: 18432),
             new("C3_2_backward", 1600, 0),
             new("C3_0_backward", 1176, 2416),
             new("C1_2_backward", 4704, 0),
             new("C1_0_backward", 0, 156),
-        });
+        }) { ScratchFixed = 48000 };
 
     private const string CudaSource = """
         // LeNet5Classic: (N,1,32,32) -> (N,10), 61,706 parameters.
         // One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).
         #include "netdsl_kernels.cuh"
+        #include "netdsl_tensorcore.cuh"
         #define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)
         #define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)
         #define PARAM(offset) (a.parameters + (offset))
@@ -68,10 +71,10 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             netdsl::pool2d_forward<16, 10, 10, 2, 2, 0, 5, 5, false>(SLOT(14808), SLOT(13208), a.n);
         }
 
-        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, fused with C5.1 Tanh
-        extern "C" __global__ void C5_0_forward(NetDslArgs a)
+        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, fused with C5.1 Tanh, on tensor cores (TF32), 64x64 tiles
+        extern "C" __global__ void __launch_bounds__(128) C5_0_forward(NetDslArgs a)
         {
-            netdsl::conv2d_forward<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2>(SLOT(15328), SLOT(14808), PARAM(2572), PARAM(50572), a.n);
+            netdsl::conv2d_forward_tc<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2>(SLOT(15328), SLOT(14808), PARAM(2572), PARAM(50572), a.n);
         }
 
         // F6.0 Dense: (N,120) -> (N,84), 10,164 params, fused with F6.1 Tanh
@@ -112,11 +115,22 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             netdsl::dense_backward_input<120, 84, 2>(GRAD(15328), GRAD(15532), SLOT(15532), PARAM(50692), a.n);
         }
 
-        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, through C5.1 Tanh
-        extern "C" __global__ void C5_0_backward(NetDslArgs a)
+        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, through C5.1 Tanh: weight gradient, on tensor cores (TF32), 64x64 tiles, one partial into scratch
+        extern "C" __global__ void __launch_bounds__(128) C5_0_weight_partials(NetDslArgs a)
         {
-            netdsl::conv2d_backward_weights<16, 5, 5, 120, 5, 1, 0, 1, 1, true, 2>(PGRAD(2572), PGRAD(50572), GRAD(15328), SLOT(15328), SLOT(14808), a.n);
-            netdsl::conv2d_backward_input<16, 5, 5, 120, 5, 1, 0, 1, 1, 2>(GRAD(14808), GRAD(15328), SLOT(15328), PARAM(2572), a.n);
+            netdsl::conv2d_weight_partials_tc<16, 5, 5, 120, 5, 1, 0, 1, 1, 1, 2>(a.scratch, GRAD(15328), SLOT(15328), SLOT(14808), a.n);
+        }
+
+        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, through C5.1 Tanh: weight gradient += the partials in split order; bias gradient
+        extern "C" __global__ void C5_0_weight_sum(NetDslArgs a)
+        {
+            netdsl::conv2d_weight_sum_tc<16, 120, 5, 1, 1, 1, true, 2>(PGRAD(2572), PGRAD(50572), a.scratch, GRAD(15328), SLOT(15328), a.n);
+        }
+
+        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, through C5.1 Tanh: input gradient, on tensor cores (TF32), 64x64 tiles
+        extern "C" __global__ void __launch_bounds__(128) C5_0_backward(NetDslArgs a)
+        {
+            netdsl::conv2d_backward_input_tc<16, 5, 5, 120, 5, 1, 0, 1, 1, 2>(GRAD(14808), GRAD(15328), SLOT(15328), PARAM(2572), a.n);
         }
 
         // C3.2 AvgPool 2x2/2: (N,16,10,10) -> (N,16,5,5)
