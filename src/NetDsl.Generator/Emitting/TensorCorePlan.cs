@@ -13,8 +13,8 @@ internal sealed class TensorCorePlan
 {
     public const int Tile = 64, Threads = 128, KStep = 32;
 
-    /// <summary>The two shared tiles, As[64][32 + 4] and Bs[32][64 + 8], in bytes.</summary>
-    public const int SharedBytes = 4 * (Tile * (KStep + 4) + KStep * (Tile + 8));
+    /// <summary>Two stages of the shared tiles As[64][32 + 4] and Bs[32][64 + 8], in bytes (36 KiB).</summary>
+    public const int SharedBytes = 2 * 4 * (Tile * (KStep + 4) + KStep * (Tile + 8));
 
     /// <summary>Blocks that keep every SM of an H100 (132) busy twice over: what the weight gradient's K split aims for.</summary>
     private const int TargetBlocks = 264, MaxSplits = 32;

@@ -82,7 +82,7 @@ public sealed class TensorCoreConvTests(TensorCoreConvTests.Kernels kernels) : I
         };
         bool tiled = kernel.StartsWith("tc_") && !kernel.StartsWith("tc_sum");
         // Tiled kernels: 128 threads and the two shared tiles (TensorCorePlan.SharedBytes); the others take any grid.
-        kernels.Module.Launch(kernel, (blocks, 1, 1), (tiled ? 128u : 64u, 1, 1), in args, tiled ? 18432u : 0);
+        kernels.Module.Launch(kernel, (blocks, 1, 1), (tiled ? 128u : 64u, 1, 1), in args, tiled ? 36864u : 0);
         return output;
     }
 

@@ -8,11 +8,11 @@
 // across blocks into per-split partials in scratch, which a second kernel sums in a fixed order (no atomics).
 //
 // The GEMM core: 128 threads (4 warps, 2×2) per 64×64 block tile, each warp 32×32 = 2×4 m16n8k8 MMAs per 8-deep
-// step, a K step of 32 per shared tile. K 32 rather than 16 halves the barriers per FLOP (2 per K step), which is
-// what an emulated block pays for most, and the two tiles (As[64][36], Bs[32][72]: 18 KiB) stay far below the 48 KiB
-// a block gets without opting in. The pads (+4, +8 floats) make the fragment reads conflict-free: lane (g, t) reads
-// bank 4g + t of As and 8t + g of Bs. Operands are rounded to TF32 (cvt.rna) once, when stored to shared memory; the
-// next tile is gathered into registers while the warps compute on this one.
+// step, a K step of 32, double-buffered shared tiles: one barrier per K step. Barriers are what an emulated block
+// pays for most (each wakes all 128 OS threads): K 32 rather than 16 and the second stage each halve them, and the
+// next step's global loads overlap the MMAs on a GPU. Two stages of As[64][36] and Bs[32][72] take 36 KiB, under the
+// 48 KiB a block gets without opting in. The pads (+4, +8 floats) make the fragment reads conflict-free: lane (g, t)
+// reads bank 4g + t of As and 8t + g of Bs. Operands are rounded to TF32 (cvt.rna) once, when stored to shared memory.
 //
 // Under cuda_emulation.h the MMA also receives the shared tiles its fragments were read from (ignored on a GPU): it
 // checks every lane's registers against PTX's fragment layout and computes this lane's results from the tiles, with
@@ -27,12 +27,14 @@ namespace tc {
 
 constexpr int BM = 64, BN = 64, BK = 32, Threads = 128;
 constexpr int AStride = BK + 4, BStride = BN + 8;
-constexpr int SharedFloats = BM * AStride + BK * BStride;
+constexpr int StageFloats = BM * AStride + BK * BStride, SharedFloats = 2 * StageFloats;
 
 #ifdef NETDSL_CUDA_EMULATION
+#define NETDSL_UNROLL
 __device__ __forceinline__ float* shared_tiles() { return reinterpret_cast<float*>(netdsl_dynamic_shared); }
 __device__ __forceinline__ unsigned to_tf32(float v) { return netdsl_emu::tf32_rna(v); }
 #else
+#define NETDSL_UNROLL _Pragma("unroll")
 extern __shared__ __align__(16) float netdsl_tc_shared[];
 __device__ __forceinline__ float* shared_tiles() { return netdsl_tc_shared; }
 __device__ __forceinline__ unsigned to_tf32(float v)
@@ -56,14 +58,15 @@ __device__ __forceinline__ void mma_tf32(float (&d)[4], const unsigned (&a)[4], 
 #endif
 }
 
+// (NETDSL_UNROLL: the fragment and accumulator arrays must be indexed by constants to live in registers; nvcc unrolls
+// the short inner loops by itself.)
 // One block's 64×64 tile of C at (m0, n0) over K in [k0, k1), handed to p.store(m, n, value) for every element
 // inside M×N. A Problem gives M, columns() (N), Depth (K, for gemm), the gathers a(m, k) and b(k, n) (called only
 // inside M, N and [k0, k1)) and store.
 template <class Problem>
 __device__ void gemm_tile(const Problem& p, int m0, long long n0, long long k0, long long k1)
 {
-    float* As = shared_tiles();              // As[m][k], row stride AStride
-    float* Bs = As + BM * AStride;           // Bs[k][n], row stride BStride
+    float* const tiles = shared_tiles();   // two stages of As[m][k] (row stride AStride) then Bs[k][n] (BStride)
     const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32, g = lane >> 2, t = lane & 3;
     const int wm = (warp & 1) * 32, wn = (warp >> 1) * 32;
     const long long N = p.columns();
@@ -75,6 +78,7 @@ __device__ void gemm_tile(const Problem& p, int m0, long long n0, long long k0, 
     // Consecutive threads take consecutive k of A (a weight row is contiguous) and consecutive n of B (a row of x).
     auto gather = [&](long long k)
     {
+NETDSL_UNROLL
         for (int i = 0; i < PerThread; i++)
         {
             int e = tid + i * Threads, am = e / BK, ak = e % BK, bk = e / BN, bn = e % BN;
@@ -82,19 +86,30 @@ __device__ void gemm_tile(const Problem& p, int m0, long long n0, long long k0, 
             rb[i] = k + bk < k1 && n0 + bn < N ? p.b(k + bk, n0 + bn) : 0.0f;
         }
     };
-
-    if (k0 < k1) gather(k0);
-    for (long long k = k0; k < k1; k += BK)
+    auto stash = [&](int stage)
     {
-        __syncthreads();   // every warp is done reading the previous tiles
+        float *As = tiles + stage * StageFloats, *Bs = As + BM * AStride;
+NETDSL_UNROLL
         for (int i = 0; i < PerThread; i++)
         {
             int e = tid + i * Threads;
             As[e / BK * AStride + e % BK] = __uint_as_float(to_tf32(ra[i]));
             Bs[e / BN * BStride + e % BN] = __uint_as_float(to_tf32(rb[i]));
         }
-        __syncthreads();
-        if (k + BK < k1) gather(k + BK);   // in flight while the tensor cores work
+    };
+
+    // Double-buffered: while the warps read one stage, the next K step is gathered into registers and stored to the
+    // other, so one barrier per K step separates both the stores from the reads after them and the reads from the
+    // stores that overwrite them.
+    if (k0 < k1) gather(k0), stash(0);
+    __syncthreads();
+    int stage = 0;
+    for (long long k = k0; k < k1; k += BK, stage ^= 1)
+    {
+        const bool more = k + BK < k1;
+        if (more) gather(k + BK);   // global loads in flight while the tensor cores work
+        const float *As = tiles + stage * StageFloats, *Bs = As + BM * AStride;
+NETDSL_UNROLL
         for (int kk = 0; kk < BK; kk += 8)
         {
             unsigned a[2][4], b[4][2];
@@ -116,6 +131,8 @@ __device__ void gemm_tile(const Problem& p, int m0, long long n0, long long k0, 
                 for (int j = 0; j < 4; j++)
                     mma_tf32(acc[i][j], a[i], b[j], As + (wm + 16 * i) * AStride + kk, AStride, Bs + kk * BStride + wn + 8 * j, BStride);
         }
+        if (more) stash(stage ^ 1);
+        __syncthreads();
     }
 
     for (int i = 0; i < 2; i++)
