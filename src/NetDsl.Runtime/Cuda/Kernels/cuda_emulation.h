@@ -248,11 +248,16 @@ inline int __all_sync(unsigned mask, int predicate)
 // issues them through inline PTX on a GPU and calls these here).
 namespace netdsl_emu
 {
+    // Off (netdsl_emulate_tf32_rounding), TF32 keeps all of float32's bits, so tensor-core kernels can be held to the
+    // float32 bounds of the reference path: an indexing mistake then shows apart from TF32's own error.
+    inline std::atomic<bool> tf32_rounding{true};
+
     // cvt.rna.tf32.f32: round to 10 mantissa bits, to nearest with ties away from zero (add half of the dropped 13
     // bits' range to the magnitude, then clear them); infinities stay, a NaN becomes the canonical NaN.
     inline unsigned tf32_rna(float x)
     {
         unsigned bits = std::bit_cast<unsigned>(x);
+        if (!tf32_rounding.load(std::memory_order_relaxed)) return bits;
         if ((bits & 0x7fffffffu) > 0x7f800000u) return 0x7fffffffu;
         return (bits + 0x1000u) & ~0x1fffu;
     }
@@ -574,6 +579,13 @@ extern "C" __attribute__((visibility("default"))) int netdsl_emulate_launch(
 
 // Why this thread's last launch failed ("" after a success); valid until its next launch.
 extern "C" __attribute__((visibility("default"))) const char* netdsl_emulate_error() { return netdsl_emu::last_error.c_str(); }
+
+// Whether cvt.rna.tf32.f32 rounds (1, the default and the GPU's behaviour) or keeps float32's bits (0), for later launches.
+extern "C" __attribute__((visibility("default"))) void netdsl_emulate_tf32_rounding(int on)
+{
+    std::lock_guard lock(netdsl_emu::launch_mutex);
+    netdsl_emu::tf32_rounding = on != 0;
+}
 
 // Joins the pool's threads; call before unloading the module. A later launch starts them again.
 extern "C" __attribute__((visibility("default"))) void netdsl_emulate_shutdown()
