@@ -16,9 +16,12 @@
 //
 // Under cuda_emulation.h the MMA also receives the shared tiles its fragments were read from (ignored on a GPU): it
 // checks every lane's registers against PTX's fragment layout and computes this lane's results from the tiles, with
-// no warp barrier per MMA (see netdsl_emu::mma_m16n8k8_tf32). The trade-off: the check proves the fragments are
-// loaded in the documented layout from the tiles the kernel names, not that those tiles are where the registers came
-// from; the results are compared with the reference kernels, which catches a wrong tile.
+// no warp barrier per MMA (see netdsl_emu::mma_m16n8k8_tf32). An exchange of registers through the warp would need
+// no tiles but a barrier per MMA: 32 per K step here, against the one the block pays now. The trade-off: the check
+// proves the fragments are loaded in the documented layout from the tiles the kernel names, not that those tiles are
+// where the registers came from; the results are compared with the reference kernels, which catches a wrong tile.
+// The launches (src/NetDsl.Generator/Emitting/TensorCorePlan.cs) give each block Threads threads and SharedFloats
+// floats of dynamic shared memory.
 #pragma once
 #include "netdsl_kernels.cuh"
 
