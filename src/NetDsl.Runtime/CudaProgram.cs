@@ -15,7 +15,7 @@ public sealed record CudaProgram(string Source, IReadOnlyList<CudaLaunch> Forwar
     public long ScratchFloats(int capacity) => ScratchPerSample * capacity + ScratchFixed;
 
     /// <summary>The headers the source includes, shipped in src/NetDsl.Runtime/Cuda/Kernels.</summary>
-    public static readonly IReadOnlyList<string> Headers = ["netdsl_abi.cuh", "netdsl_kernels.cuh", "netdsl_fused.cuh"];
+    public static readonly IReadOnlyList<string> Headers = ["netdsl_abi.cuh", "netdsl_kernels.cuh", "netdsl_fused.cuh", "netdsl_tensorcore.cuh"];
 }
 
 /// <summary>

@@ -49,7 +49,7 @@ internal static class CudaEmitter
         foreach (var l in plan.Layers) cuda.Forward(l);
         cuda.Loss();
         foreach (var l in plan.Layers.Reverse().Where(l => l.NeedsGradient)) cuda.Backward(l);
-        return new Program(cuda.Source, cuda.ForwardLaunches, cuda.BackwardLaunches);
+        return new Program(cuda.Source, cuda.ForwardLaunches, cuda.BackwardLaunches, ScratchFixed: cuda.ScratchFixed);
     }
 
     /// <summary>The top of every program's source: what it is, the headers, and the buffer macros.</summary>
@@ -58,6 +58,7 @@ internal static class CudaEmitter
         $"// {plan.Spec.ClassName}: {plan.Input.Batched} -> {plan.Logits.Out.Batched}, {CodeWriter.N(plan.TrainableCount)} parameters.",
         scheme,
         "#include \"netdsl_fused.cuh\"",
+        "#include \"netdsl_tensorcore.cuh\"",
         "#define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)",
         "#define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)",
         "#define PARAM(offset) (a.parameters + (offset))",
@@ -90,15 +91,21 @@ internal static class CudaEmitter
         public List<Launch> ForwardLaunches { get; } = new();
         public List<Launch> BackwardLaunches { get; } = new();
 
-        private void Kernel(List<Launch> launches, string name, string narration, long perSample, long fixedWork, params string[] body)
+        /// <summary>Floats of scratch the largest user needs (launches run one at a time): tensor-core weight partials.</summary>
+        public long ScratchFixed { get; private set; }
+
+        private void Kernel(List<Launch> launches, string name, string narration, long perSample, long fixedWork, params string[] body) =>
+            Kernel(launches, new Launch(name, perSample, fixedWork), narration, body);
+
+        private void Kernel(List<Launch> launches, Launch launch, string narration, params string[] body)
         {
             Source.Add("");
             Source.Add(narration);
-            Source.Add($"extern \"C\" __global__ void {name}(NetDslArgs a)");
+            Source.Add($"extern \"C\" __global__ void {(launch.Block > 0 ? $"__launch_bounds__({launch.Block}) " : "")}{launch.Name}(NetDslArgs a)");
             Source.Add("{");
             foreach (var line in body) Source.Add("    " + line);
             Source.Add("}");
-            launches.Add(new Launch(name, perSample, fixedWork));
+            launches.Add(launch);
         }
 
         public void Forward(NodePlan l)
@@ -118,6 +125,10 @@ internal static class CudaEmitter
             }
             switch (l.Kind)
             {
+                case LayerKind.Conv when TensorCorePlan.For(l) is { } tc:
+                    Kernel(ForwardLaunches, tc.Forward(name), say + TensorCorePlan.Narration,
+                        $"netdsl::conv2d_forward_tc<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
+                    break;
                 case LayerKind.Conv:
                     Kernel(ForwardLaunches, name, say, outSize, 0,
                         $"netdsl::conv2d_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
@@ -209,6 +220,9 @@ internal static class CudaEmitter
             }
             switch (l.Kind)
             {
+                case LayerKind.Conv when TensorCorePlan.For(l) is { } tc:
+                    TensorCoreBackward(l, tc, say, act, dy, fusedY, dx);
+                    break;
                 case LayerKind.Conv:
                     var conv = new List<string>
                     {
@@ -257,6 +271,25 @@ internal static class CudaEmitter
                     });
                     break;
             }
+        }
+
+        /// <summary>
+        /// A tensor-core convolution's backward: the weight gradient as per-split partials in scratch, their ordered sum
+        /// (with the bias gradient), then the input gradient.
+        /// </summary>
+        private void TensorCoreBackward(NodePlan l, TensorCorePlan tc, string say, int act, string dy, string fusedY, string? dx)
+        {
+            string id = ids[l.Id], bias = Bool(l.Tensor("bias") is not null), x = In(l, 0);
+            ScratchFixed = System.Math.Max(ScratchFixed, tc.PartialFloats);
+            Kernel(BackwardLaunches, tc.WeightPartials(id + "_weight_partials"),
+                $"{say}: weight gradient{TensorCorePlan.Narration}, {(tc.WeightSplits == 1 ? "one partial" : $"the batch split {tc.WeightSplits} ways")} into scratch",
+                $"netdsl::conv2d_weight_partials_tc<{Conv(l)}, {tc.WeightSplits}, {act}>(a.scratch, {dy}, {fusedY}, {x}, a.n);");
+            Kernel(BackwardLaunches, id + "_weight_sum", $"{say}: weight gradient += the partials in split order; bias gradient",
+                0, l.Tensors.Sum(t => (long)t.Length),
+                $"netdsl::conv2d_weight_sum_tc<{l.In.C}, {l.Out.C}, {l.Kernel}, {l.Out.H}, {l.Out.W}, {tc.WeightSplits}, {bias}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, a.scratch, {dy}, {fusedY}, a.n);");
+            if (dx is not null)
+                Kernel(BackwardLaunches, tc.BackwardInput(id + "_backward"), $"{say}: input gradient{TensorCorePlan.Narration}",
+                    $"netdsl::conv2d_backward_input_tc<{Conv(l)}, {act}>({dx}, {dy}, {fusedY}, {Param(l, "weight")}, a.n);");
         }
 
         /// <summary>Where layer l writes its input i's gradient (own slot or a private edge slot), or null when none is needed.</summary>

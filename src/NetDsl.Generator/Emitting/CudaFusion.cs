@@ -45,11 +45,14 @@ internal static class CudaFusion
         .Where(p => p.Reader is not null && ActivationCode(p.Reader) > 0)
         .ToDictionary(p => p.Producer.Id, p => p.Reader!);
 
-    /// <summary>Pooling fused into the convolution before it (through its fused activation, if any). Keyed by the convolution.</summary>
+    /// <summary>
+    /// Pooling fused into the convolution before it (through its fused activation, if any). Keyed by the convolution.
+    /// Convolutions on tensor cores keep their pool separate: their tiled GEMM outputs do not line up with windows.
+    /// </summary>
     public static Dictionary<int, PoolFusion> Pools(NetworkPlan plan, Dictionary<int, NodePlan> activations)
     {
         var fusions = new Dictionary<int, PoolFusion>();
-        foreach (var conv in plan.Layers.Where(l => l.Kind == LayerKind.Conv))
+        foreach (var conv in plan.Layers.Where(l => l.Kind == LayerKind.Conv && TensorCorePlan.For(l) is null))
         {
             var activation = activations.TryGetValue(conv.Id, out var a) ? a : null;
             if (SoleReader(plan, activation ?? conv) is not { Kind: LayerKind.MaxPool or LayerKind.AvgPool } pool) continue;

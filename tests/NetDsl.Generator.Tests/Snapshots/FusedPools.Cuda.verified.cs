@@ -33,6 +33,7 @@ partial class FusedPools : global::NetDsl.Runtime.IGpuNetwork
         // FusedPools: (N,2,12,12) -> (N,3), 288 parameters.
         // One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).
         #include "netdsl_fused.cuh"
+        #include "netdsl_tensorcore.cuh"
         #define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)
         #define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)
         #define PARAM(offset) (a.parameters + (offset))

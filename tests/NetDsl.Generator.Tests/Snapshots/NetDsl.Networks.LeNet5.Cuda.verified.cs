@@ -25,6 +25,7 @@ partial class LeNet5 : global::NetDsl.Runtime.IGpuNetwork
         // LeNet5: (N,1,28,28) -> (N,10), 61,706 parameters.
         // Whole network in three kernels: block b owns samples [2b, 2b + 2) and runs every layer on them in shared memory.
         #include "netdsl_fused.cuh"
+        #include "netdsl_tensorcore.cuh"
         #define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)
         #define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)
         #define PARAM(offset) (a.parameters + (offset))

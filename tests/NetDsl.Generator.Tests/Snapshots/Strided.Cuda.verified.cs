@@ -23,6 +23,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
         // Strided: (N,3,17,17) -> (N,4), 2,356 parameters.
         // Whole network in three kernels: block b owns samples [2b, 2b + 2) and runs every layer on them in shared memory.
         #include "netdsl_fused.cuh"
+        #include "netdsl_tensorcore.cuh"
         #define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)
         #define GRAD(offset) (a.gradients + (long long)(offset) * a.capacity)
         #define PARAM(offset) (a.parameters + (offset))

@@ -75,6 +75,13 @@ public sealed unsafe class EmulatedCudaModule : IDisposable
         fixed (ulong* output = results) helper(output);
     }
 
+    /// <summary>
+    /// Whether later launches round tensor-core operands to TF32 as a GPU does (the default) or keep float32's bits, so
+    /// a program can be compared with float32 code at float32 bounds. The switch belongs to the loaded library, which
+    /// every module compiled from the same source in this process shares.
+    /// </summary>
+    public void RoundTf32(bool on) => ((delegate* unmanaged<int, void>)GetExport("netdsl_emulate_tf32_rounding"))(on ? 1 : 0);
+
     /// <summary>Stops the module's threads, then unloads it (code they run must not vanish under them).</summary>
     public void Dispose()
     {

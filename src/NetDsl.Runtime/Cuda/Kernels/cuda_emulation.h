@@ -244,6 +244,63 @@ inline int __all_sync(unsigned mask, int predicate)
     return netdsl_emu::vote(mask, predicate, "__all_sync") == netdsl_emu::lane.warp->lanes;
 }
 
+// ---- Tensor cores: cvt.rna.tf32.f32 and mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 (netdsl_tensorcore.cuh
+// issues them through inline PTX on a GPU and calls these here).
+namespace netdsl_emu
+{
+    // Off (netdsl_emulate_tf32_rounding), TF32 keeps all of float32's bits, so tensor-core kernels can be held to the
+    // float32 bounds of the reference path: an indexing mistake then shows apart from TF32's own error.
+    inline std::atomic<bool> tf32_rounding{true};
+
+    // cvt.rna.tf32.f32: round to 10 mantissa bits, to nearest with ties away from zero (add half of the dropped 13
+    // bits' range to the magnitude, then clear them); infinities stay, a NaN becomes the canonical NaN.
+    inline unsigned tf32_rna(float x)
+    {
+        unsigned bits = std::bit_cast<unsigned>(x);
+        if (!tf32_rounding.load(std::memory_order_relaxed)) return bits;
+        if ((bits & 0x7fffffffu) > 0x7f800000u) return 0x7fffffffu;
+        return (bits + 0x1000u) & ~0x1fffu;
+    }
+
+    // One lane's share of the m16n8k8 TF32 MMA, d += A (16x8, row) * B (8x8, col), in PTX's fragment layout
+    // (ISA "Matrix Fragments for mma.m16n8k8", .tf32), with g = lane / 4 and t = lane % 4:
+    //   a0 A[g][t]  a1 A[g+8][t]  a2 A[g][t+4]  a3 A[g+8][t+4];  b0 B[t][g]  b1 B[t+4][g];
+    //   d0 D[g][2t]  d1 D[g][2t+1]  d2 D[g+8][2t]  d3 D[g+8][2t+1].
+    // A lane cannot see the other lanes' registers without a warp barrier per MMA, far too slow for whole networks, so
+    // the caller also passes the shared-memory tiles its fragments came from (A[r][k] at a[r * lda + k], B[k][c] at
+    // b[k * ldb + c]): this lane's registers must be those tiles' elements at the places above, rounded to TF32, or
+    // the launch fails; then d comes from the tiles. Every lane checks its own, so the warp's layout is checked whole.
+    inline void mma_m16n8k8_tf32(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2],
+                                 const float* aTile, int lda, const float* bTile, int ldb)
+    {
+        const unsigned g = lane.index >> 2, t = lane.index & 3;
+        auto check = [&](const char* name, unsigned held, char matrix, unsigned row, unsigned col)
+        {
+            unsigned expected = tf32_rna(matrix == 'A' ? aTile[row * lda + col] : bTile[row * ldb + col]);
+            if (held == expected) return;
+            char message[200];
+            std::snprintf(message, sizeof message,
+                          "mma.m16n8k8.tf32: lane %u holds 0x%08x in %s, but the PTX fragment layout puts %c[%u][%u] = 0x%08x there",
+                          lane.index, held, name, matrix, row, col, expected);
+            fail(message);
+        };
+        check("a0", a[0], 'A', g, t);
+        check("a1", a[1], 'A', g + 8, t);
+        check("a2", a[2], 'A', g, t + 4);
+        check("a3", a[3], 'A', g + 8, t + 4);
+        check("b0", b[0], 'B', t, g);
+        check("b1", b[1], 'B', t + 4, g);
+        for (unsigned i = 0; i < 4; i++)
+        {
+            unsigned row = g + 8 * (i >> 1), col = 2 * t + (i & 1);
+            float sum = 0.0f;
+            for (int k = 0; k < 8; k++)  // TF32 products are exact in float
+                sum += std::bit_cast<float>(tf32_rna(aTile[row * lda + k])) * std::bit_cast<float>(tf32_rna(bTile[k * ldb + col]));
+            d[i] += sum;
+        }
+    }
+}
+
 // ---- Atomics: each returns the old value.
 #define NETDSL_ATOMIC(name, T, expression) \
     inline T name(T* address, T val) { return netdsl_emu::atomic_update(address, [&](T old) { return expression; }); }
@@ -522,6 +579,13 @@ extern "C" __attribute__((visibility("default"))) int netdsl_emulate_launch(
 
 // Why this thread's last launch failed ("" after a success); valid until its next launch.
 extern "C" __attribute__((visibility("default"))) const char* netdsl_emulate_error() { return netdsl_emu::last_error.c_str(); }
+
+// Whether cvt.rna.tf32.f32 rounds (1, the default and the GPU's behaviour) or keeps float32's bits (0), for later launches.
+extern "C" __attribute__((visibility("default"))) void netdsl_emulate_tf32_rounding(int on)
+{
+    std::lock_guard lock(netdsl_emu::launch_mutex);
+    netdsl_emu::tf32_rounding = on != 0;
+}
 
 // Joins the pool's threads; call before unloading the module. A later launch starts them again.
 extern "C" __attribute__((visibility("default"))) void netdsl_emulate_shutdown()

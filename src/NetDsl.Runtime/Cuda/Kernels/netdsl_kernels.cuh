@@ -121,6 +121,16 @@ __device__ void conv2d_backward_input_from(float* dx, Dz dz, const float* w, int
     }
 }
 
+// Σ over samples and positions of channel co's dL/d(conv output), read from dz: its bias gradient.
+template <int Co, int Spatial, class Dz>
+__device__ float conv2d_bias_gradient(Dz dz, int co, int n)
+{
+    float sum = 0.0f;
+    for (int s = 0; s < n; s++)
+        for (int p = 0; p < Spatial; p++) sum += dz(((long long)s * Co + co) * Spatial + p);
+    return sum;
+}
+
 // With Act, dy and y are the activation's.
 template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, int Act = 0, class Team = Grid>
 __device__ void conv2d_backward_input(float* dx, const float* dy, const float* y, const float* w, int n)
@@ -137,10 +147,7 @@ __device__ void conv2d_backward_weights_from(float* dw, float* db, Dz dz, const 
         if (i >= (long long)Co * Ci * K * K)
         {
             int co = (int)(i - (long long)Co * Ci * K * K);
-            float sum = 0.0f;
-            for (int s = 0; s < n; s++)
-                for (int p = 0; p < Ho * Wo; p++) sum += dz(((long long)s * Co + co) * Ho * Wo + p);
-            Team::deposit(db[co], sum);
+            Team::deposit(db[co], conv2d_bias_gradient<Co, Ho * Wo>(dz, co, n));
             continue;
         }
         int kw = (int)(i % K), kh = (int)(i / K % K), ci = (int)(i / (K * K) % Ci), co = (int)(i / ((long long)K * K * Ci));
