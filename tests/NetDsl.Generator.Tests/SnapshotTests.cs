@@ -11,6 +11,7 @@ public class SnapshotTests
         { nameof(Sources.LeNet5Classic), Sources.LeNet5Classic },
         { nameof(Sources.Strided), Sources.Strided },
         { nameof(Sources.FusedPools), Sources.FusedPools },
+        { nameof(Sources.TensorCores), Sources.TensorCores },
     };
 
     [Theory]

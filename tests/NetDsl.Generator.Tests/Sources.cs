@@ -53,4 +53,19 @@ internal static class Sources
             public int NotAStage => 42;
         }
         """;
+
+    /// <summary>Convolutions large enough for tensor cores (Ci·k² ≥ 64, Co ≥ 32), one with BatchNorm, one fused with its ReLU and a pool kept apart.</summary>
+    public const string TensorCores = """
+        using NetDsl;
+
+        namespace Samples;
+
+        [Network(Input = new[] { 8, 12, 12 })]
+        public sealed partial class TensorCores
+        {
+            [Conv(32, Kernel = 3, Padding = 1, Bias = false), BatchNorm, Relu] public partial Stage Stem { get; }
+            [Conv(32, Kernel = 3, Padding = 1), Relu, MaxPool(2)]             public partial Stage Body { get; }
+            [GlobalAvgPool, Dense(5)]                                          public partial Stage Head { get; }
+        }
+        """;
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using NetDsl.Runtime.Cuda;
 using NetDsl.Runtime.Tests.Networks;
 using NetDsl.Testing;
@@ -16,7 +17,7 @@ namespace NetDsl.Runtime.Tests.CudaEmulation;
 ///
 /// Tensor-core convolutions round their operands to TF32 (10 mantissa bits) as a GPU does. The step runs first with
 /// that rounding off, held to the float32 bounds, which proves every index of every kernel; then, for programs with
-/// tensor cores, with it on, where losses and logits must stay within TF32's bound. Gradients are not compared with
+/// tensor cores, with it on for a forward pass, where losses and logits must stay within TF32's bound. Gradients are not compared with
 /// TF32 on: BatchNorm over a small batch subtracts channel means that are large against the spread, which magnifies
 /// the rounding of the convolutions before it (6e-2 of the largest gradient for ResNet-20 at batch 3), as on a GPU.
 /// </summary>
@@ -31,32 +32,41 @@ internal static class EmulatedTrainingStep
     /// <summary>TF32 keeps 13 fewer mantissa bits than float32, so its rounding errors are 2^13 times larger.</summary>
     private const double Tf32OverFloat = 8192, Tf32Floor = 2e-3;
 
-    public static void AssertMatchesCpu(string name, ICpuNetwork net, CudaProgram program, int batch)
+    /// <param name="tf32">Also run the forward pass with TF32 rounding on, where the program has tensor cores.</param>
+    public static void AssertMatchesCpu(string name, ICpuNetwork net, CudaProgram program, int batch, bool tf32 = true)
     {
+        var (exactLosses, exactLogits, exactGradients) = Exact(net, batch);
         var cpu = NetworkHarness<float>.Random(net, batch, seed: 5);
         float[] parameters = (float[])cpu.Parameters.Clone();   // before the CPU pass updates running statistics
         float[] input = cpu.Workspace.Input(0, batch).ToArray();
-        var reference = NetworkHarness<double>.From(net, cpu);
-        double[] exactGradients = reference.Gradients(), exactLogits = reference.Logits();
-        double[] exactLosses = reference.Workspace.Losses[..batch];
         var cpuGradients = cpu.Gradients();
         var ws = cpu.Workspace;
-        double[] cpuLosses = Wide(ws.Losses[..batch]), cpuLogits = Wide(ws.Logits(0, batch).ToArray());
+        float[] cpuLosses = ws.Losses[..batch], cpuLogits = ws.Logits(0, batch).ToArray();
+        int[] labels = ws.Labels[..batch];
+        ulong seed = ws.StepSeed;
+        cpu = null;   // the 224×224 networks hold gigabytes: let the CPU pass go before the GPU's
 
         using var module = EmulatedCudaModule.Compile(program.Source, CudaEmulationSource.KernelsDirectory);
-        var launches = program.Forward.Concat(program.Backward).ToArray();
         module.RoundTf32(false);
-        var gpu = Run(module, net, program, parameters, input, ws.Labels[..batch], ws.StepSeed, training: true, launches);
-        Compare(name + " losses", exactLosses, cpuLosses, Wide(gpu.Losses), FloatFloor, 1, minimumScale: 1);
-        Compare(name + " logits", exactLogits, cpuLogits, Wide(gpu.Logits), FloatFloor, 1, minimumScale: 1e-6);
-        Compare(name + " parameter gradients", exactGradients, cpuGradients, Wide(gpu.ParameterGradients), 10 * FloatFloor, 1, minimumScale: 1e-6);
+        var gpu = Run(module, net, program, parameters, input, labels, seed, training: true, program.Forward.Concat(program.Backward));
+        Compare(name + " losses", exactLosses, cpuLosses, gpu.Losses, FloatFloor, 1, minimumScale: 1);
+        Compare(name + " logits", exactLogits, cpuLogits, gpu.Logits, FloatFloor, 1, minimumScale: 1e-6);
+        Compare(name + " parameter gradients", exactGradients, cpuGradients, gpu.ParameterGradients, 10 * FloatFloor, 1, minimumScale: 1e-6);
 
-        if (!program.Source.Contains("on tensor cores", StringComparison.Ordinal)) return;
+        if (!tf32 || !program.Source.Contains("on tensor cores", StringComparison.Ordinal)) return;
         module.RoundTf32(true);
-        var tf32 = Run(module, net, program, parameters, input, ws.Labels[..batch], ws.StepSeed, training: true, launches);
-        Compare(name + " losses (TF32)", exactLosses, cpuLosses, Wide(tf32.Losses), Tf32Floor, Tf32OverFloat, minimumScale: 1);
-        Compare(name + " logits (TF32)", exactLogits, cpuLogits, Wide(tf32.Logits), Tf32Floor, Tf32OverFloat, minimumScale: 1e-6);
-        Assert.NotEqual(gpu.Logits, tf32.Logits);   // the rounding was on
+        var rounded = Run(module, net, program, parameters, input, labels, seed, training: true, program.Forward);
+        Compare(name + " losses (TF32)", exactLosses, cpuLosses, rounded.Losses, Tf32Floor, Tf32OverFloat, minimumScale: 1);
+        Compare(name + " logits (TF32)", exactLogits, cpuLogits, rounded.Logits, Tf32Floor, Tf32OverFloat, minimumScale: 1e-6);
+        Assert.NotEqual(gpu.Logits, rounded.Logits);   // the rounding was on
+    }
+
+    /// <summary>The same random batch (seed 5) through the CPU program in double precision.</summary>
+    private static (double[] Losses, double[] Logits, double[] Gradients) Exact(ICpuNetwork net, int batch)
+    {
+        var reference = NetworkHarness<double>.From(net, NetworkHarness<float>.Random(net, batch, seed: 5));
+        var gradients = reference.Gradients();
+        return (reference.Workspace.Losses[..batch], reference.Logits(), gradients);
     }
 
     public sealed record GpuStep(float[] Losses, float[] Logits, float[] ParameterGradients);
@@ -89,27 +99,27 @@ internal static class EmulatedTrainingStep
         return new GpuStep(losses, activations.AsSpan(layout.LogitsOffset * batch, layout.Classes * batch).ToArray(), parameterGradients);
     }
 
-    private static double[] Wide(float[] values) => Array.ConvertAll(values, v => (double)v);
-
     /// <param name="precisionRatio">How much coarser the GPU's arithmetic is than the CPU's float (1, or TF32's 2^13).</param>
-    private static void Compare(string what, double[] exact, double[] cpu, double[] gpu, double floor, double precisionRatio, double minimumScale)
+    private static void Compare<TCpu>(string what, double[] exact, IReadOnlyList<TCpu> cpu, float[] gpu, double floor, double precisionRatio,
+        double minimumScale) where TCpu : INumberBase<TCpu>
     {
+        Assert.Equal(exact.Length, cpu.Count);
+        Assert.Equal(exact.Length, gpu.Length);
         double scale = Math.Max(minimumScale, exact.Max(Math.Abs));
-        var (cpuError, _) = WorstError(exact, cpu, scale);
-        var (gpuError, worst) = WorstError(exact, gpu, scale);
+        var (cpuError, _) = WorstError(exact, i => double.CreateTruncating(cpu[i]), scale);
+        var (gpuError, worst) = WorstError(exact, i => gpu[i], scale);
         double bound = Math.Max(floor, Slack * precisionRatio * cpuError);
         Assert.True(gpuError <= bound,
             $"{what}[{worst}]: double {exact[worst]:G9}, CPU float {cpu[worst]:G9}, emulated CUDA {gpu[worst]:G9}; " +
             $"error relative to the largest magnitude {scale:G3}: GPU {gpuError:G3} > bound {bound:G3} (CPU float {cpuError:G3})");
     }
 
-    private static (double Error, int Index) WorstError(double[] exact, double[] actual, double scale)
+    private static (double Error, int Index) WorstError(double[] exact, Func<int, double> actual, double scale)
     {
-        Assert.Equal(exact.Length, actual.Length);
         var (error, index) = (0.0, 0);
         for (int i = 0; i < exact.Length; i++)
         {
-            double e = Math.Abs(actual[i] - exact[i]) / scale;
+            double e = Math.Abs(actual(i) - exact[i]) / scale;
             if (double.IsNaN(e)) return (double.PositiveInfinity, i);
             if (e > error) (error, index) = (e, i);
         }
