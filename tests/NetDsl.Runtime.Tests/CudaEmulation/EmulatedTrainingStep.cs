@@ -35,6 +35,7 @@ internal static class EmulatedTrainingStep
     /// <param name="tf32">Also run the forward pass with TF32 rounding on, where the program has tensor cores.</param>
     public static void AssertMatchesCpu(string name, ICpuNetwork net, CudaProgram program, int batch, bool tf32 = true)
     {
+        GC.Collect();   // the previous network's gigabytes (VGG: 138M parameters in four precisions and copies) before this one's
         var (exactLosses, exactLogits, exactGradients) = Exact(net, batch);
         var cpu = NetworkHarness<float>.Random(net, batch, seed: 5);
         float[] parameters = (float[])cpu.Parameters.Clone();   // before the CPU pass updates running statistics
