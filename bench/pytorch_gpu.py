@@ -15,10 +15,12 @@ import sys
 import time
 
 import torch
-from torch import nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "NetDsl.Runtime.Tests", "fixtures"))
 from make_lenet5_fixture import LeNet5  # noqa: E402  (the architecture NetDsl's LeNet5 is tested against)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytorch_lenet5 import step as training_step  # noqa: E402  (the same step the CPU benchmark times)
 
 
 def network(name):
@@ -46,11 +48,7 @@ def measure(name, batch, steps, warmup, compiled):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
 
     def step():
-        optimizer.zero_grad(set_to_none=True)
-        loss = nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss
+        return training_step(model, optimizer, x, y)
 
     run = torch.compile(step) if compiled else step
     for _ in range(warmup):

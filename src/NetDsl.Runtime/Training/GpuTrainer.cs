@@ -111,10 +111,7 @@ public sealed class GpuTrainer : ITrainer, IDisposable
 
     public void ImportState(TrainerState state)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentOutOfRangeException.ThrowIfNegative(state.Epoch);
-        ArgumentOutOfRangeException.ThrowIfNegative(state.Step);
-        ArgumentOutOfRangeException.ThrowIfNegative(state.BatchInEpoch);
+        TrainerState.Check(state);
         Optimizer.ImportState(state.Optimizer);   // checks the kind and the buffer names
         int trainable = _args.TrainableCount;
         if (state.Optimizer.Buffers.Values.FirstOrDefault(b => b.Length != trainable) is { } wrong)

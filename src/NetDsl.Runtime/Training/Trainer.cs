@@ -140,10 +140,7 @@ public sealed class Trainer : ITrainer
     /// <summary>Restores a state from <see cref="ExportState"/>; load the matching parameters into <see cref="Parameters"/> too.</summary>
     public void ImportState(TrainerState state)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentOutOfRangeException.ThrowIfNegative(state.Epoch);
-        ArgumentOutOfRangeException.ThrowIfNegative(state.Step);
-        ArgumentOutOfRangeException.ThrowIfNegative(state.BatchInEpoch);
+        TrainerState.Check(state);
         Optimizer.ImportState(state.Optimizer);
         (_loop.Epoch, Step, _loop.BatchInEpoch, Seed) = (state.Epoch, state.Step, state.BatchInEpoch, state.Seed);
     }

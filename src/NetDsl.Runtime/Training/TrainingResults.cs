@@ -27,4 +27,14 @@ public sealed record EvaluationResult(double MeanLoss, double Top1Accuracy, doub
 /// <param name="Step">Optimizer steps taken; drives the learning-rate schedule and dropout seeds.</param>
 /// <param name="BatchInEpoch">Mini-batches of the current epoch already trained (non-zero after a cancelled epoch).</param>
 /// <param name="Seed">Seeds the shuffles and dropout masks.</param>
-public sealed record TrainerState(int Epoch, long Step, int BatchInEpoch, ulong Seed, OptimizerState Optimizer);
+public sealed record TrainerState(int Epoch, long Step, int BatchInEpoch, ulong Seed, OptimizerState Optimizer)
+{
+    /// <summary>What every trainer's ImportState checks first: a state is given and its counters are not negative.</summary>
+    internal static void Check(TrainerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentOutOfRangeException.ThrowIfNegative(state.Epoch);
+        ArgumentOutOfRangeException.ThrowIfNegative(state.Step);
+        ArgumentOutOfRangeException.ThrowIfNegative(state.BatchInEpoch);
+    }
+}
