@@ -16,7 +16,8 @@ namespace NetDsl.Runtime.Cuda;
 /// <item>NVRTC: <c>libnvrtc.so.13</c>, <c>.12</c>, <c>.11.2</c> and <c>libnvrtc.so</c> through the system's search; then
 /// NVIDIA's pip wheels in the site-packages of the Python prefixes in <c>VIRTUAL_ENV</c>, <c>CONDA_PREFIX</c>, on <c>PATH</c>,
 /// <c>~/.local</c>, <c>/usr/local</c> and <c>/usr</c>; then <c>$CUDA_HOME/lib64</c>, <c>$CUDA_PATH/lib64</c> and
-/// <c>/usr/local/cuda/lib64</c>. Windows: <c>nvrtc64_130_0.dll</c>, <c>_120_0</c>, <c>_112_0</c>, then <c>%CUDA_PATH%\bin\x64</c> and <c>\bin</c>.</item>
+/// <c>/usr/local/cuda/lib64</c>; then <c>.nvrtc/&lt;version&gt;</c> (scripts/get-nvrtc.sh), found walking up from the app's
+/// folder and the working folder, newest first. Windows: <c>nvrtc64_130_0.dll</c>, <c>_120_0</c>, <c>_112_0</c>, then <c>%CUDA_PATH%\bin\x64</c> and <c>\bin</c>.</item>
 /// </list>
 /// A library that loads stays loaded for the life of the process; a failure is not remembered, so a later call searches again.
 /// </remarks>
@@ -80,6 +81,8 @@ public static class CudaLibraries
                 AddExisting(paths, [sitePackages], NvrtcWheelFiles);
             foreach (string toolkit in ToolkitDirectories(env))
                 AddExisting(paths, [Path.Combine(toolkit, "lib64")], NvrtcSonames);
+            foreach (string local in env.LocalNvrtcFolders())
+                AddExisting(paths, [local], NvrtcSonames);
         }
         return paths.Distinct(StringComparer.Ordinal).Select(path => new LibraryCandidate(path)).ToList();
     }
@@ -224,6 +227,7 @@ public static class CudaLibraries
         try
         {
             error = null;
+            LoadNvrtcBuiltinsBeside(path);
             return NativeLibrary.Load(path);
         }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
@@ -231,6 +235,23 @@ public static class CudaLibraries
             error = LoaderError(path, e.Message);
             return 0;
         }
+    }
+
+    /// <summary>
+    /// NVRTC opens its builtins library (libnvrtc-builtins.so.MAJOR.MINOR) by name at its first compile, through the
+    /// system's search, which does not look beside NVRTC itself: without LD_LIBRARY_PATH every compile would then fail
+    /// with NVRTC_ERROR_BUILTIN_OPERATION_FAILURE. A library already loaded under that name satisfies the lookup, so
+    /// the builtins found beside an NVRTC loaded by path are loaded first.
+    /// </summary>
+    static void LoadNvrtcBuiltinsBeside(string path)
+    {
+        if (!Path.IsPathRooted(path) || !Path.GetFileName(path).StartsWith("libnvrtc.so", StringComparison.Ordinal)) return;
+        string? folder = Path.GetDirectoryName(path);
+        if (folder is null || !Directory.Exists(folder)) return;
+        // The soname links (libnvrtc-builtins.so.12.4) rather than the files behind them (.so.12.4.127).
+        foreach (string builtins in Directory.GetFiles(folder, "libnvrtc-builtins.so.*")
+                     .Where(file => Path.GetFileName(file).Count(c => c == '.') == 3).Order(StringComparer.Ordinal))
+            NativeLibrary.TryLoad(builtins, out _);
     }
 
     /// <summary>

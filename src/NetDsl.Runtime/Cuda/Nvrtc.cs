@@ -100,8 +100,9 @@ public static unsafe class Nvrtc
     {
         if (!CudaLibraries.TryLoadNvrtc(out string reason))
             throw new CudaUnavailableException(
-                $"NVRTC, the CUDA compiler NetDsl's GPU kernels need, is not available: {reason}. Use --device cpu, or install NVRTC " +
-                $"(the CUDA toolkit, or pip install nvidia-cuda-nvrtc), or set {CudaLibraries.NvrtcVariable} to its path.");
+                $"NVRTC, the CUDA compiler NetDsl's GPU kernels need, is not available: {reason}. Use --device cpu, or run " +
+                $"scripts/get-nvrtc.sh (no GPU needed), or install NVRTC (the CUDA toolkit, or pip install nvidia-cuda-nvrtc), " +
+                $"or set {CudaLibraries.NvrtcVariable} to its path.");
         return Info.Value;
     }
 

@@ -14,6 +14,9 @@ namespace netdsl {
 // The dropout seed of the running step: kernels read it through here, wherever the ABI keeps it.
 __device__ __forceinline__ unsigned long long step_seed(const NetDslArgs& a) { return a.step->seed; }
 
+// +∞ as a bit pattern: NVRTC has no <math.h>, so no INFINITY macro.
+__device__ __forceinline__ float infinity() { return __int_as_float(0x7f800000); }
+
 #define NETDSL_FOR(i, total) \
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (long long)(total); i += (long long)gridDim.x * blockDim.x)
 
@@ -227,7 +230,7 @@ template <int H, int W, int K, int P, bool Max, class Value>
 __device__ __forceinline__ float pool_window(int h0, int w0, Value value)
 {
     int h1 = min(h0 + K, H + P), w1 = min(w0 + K, W + P);
-    float acc = Max ? -INFINITY : 0.0f;
+    float acc = Max ? -infinity() : 0.0f;
     for (int h = max(h0, 0); h < min(h1, H); h++)
         for (int w = max(w0, 0); w < min(w1, W); w++)
         {
@@ -242,7 +245,7 @@ template <int H, int W, int K>
 __device__ __forceinline__ int pool_first_max(const float* plane, int h0, int w0)
 {
     int best = -1;
-    float top = -INFINITY;
+    float top = -infinity();
     for (int a = max(h0, 0); a < min(h0 + K, H); a++)
         for (int b = max(w0, 0); b < min(w0 + K, W); b++)
         {
@@ -297,7 +300,7 @@ __device__ void global_pool_forward(float* y, const float* x, int n)
 {
     NETDSL_FOR(i, (long long)n * C)
     {
-        float acc = Max ? -INFINITY : 0.0f;
+        float acc = Max ? -infinity() : 0.0f;
         for (int p = 0; p < Spatial; p++)
         {
             float v = x[i * Spatial + p];
