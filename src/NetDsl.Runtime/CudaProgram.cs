@@ -26,6 +26,12 @@ public sealed record CudaProgram(string Source, IReadOnlyList<CudaLaunch> Forwar
 /// </summary>
 public sealed record CudaLaunch(string Kernel, long PerSample, long Fixed, int Block = 0, long ItemsPerBlock = 0, int SharedBytes = 0)
 {
+    /// <summary>What this launch passes in <c>NetDslArgs.values</c>: the buffer offsets (and sizes) of the layer it runs.</summary>
+    public IReadOnlyList<long> Values { get; init; } = [];
+
+    /// <summary>The layer direction this launch runs, e.g. "layer1_0_conv1_forward"; the kernel may serve several.</summary>
+    public string Layer { get => field ?? Kernel; init; }
+
     public long Work(int n) => PerSample * n + Fixed;
 
     public bool Tiled => ItemsPerBlock > 0;

@@ -49,7 +49,7 @@ internal static class CudaEmitter
         foreach (var l in plan.Layers) cuda.Forward(l);
         cuda.Loss();
         foreach (var l in plan.Layers.Reverse().Where(l => l.NeedsGradient)) cuda.Backward(l);
-        return new Program(cuda.Source, cuda.ForwardLaunches, cuda.BackwardLaunches, ScratchFixed: cuda.ScratchFixed);
+        return new Program(cuda.Source(), cuda.ForwardLaunches, cuda.BackwardLaunches, ScratchFixed: cuda.ScratchFixed);
     }
 
     /// <summary>The top of every program's source: what it is, the headers, and the buffer macros.</summary>
@@ -64,14 +64,29 @@ internal static class CudaEmitter
         "#define PARAM(offset) (a.parameters + (offset))",
         "#define PGRAD(offset) (a.parameterGradients + (offset))",
         "#define STATS(offset) (a.reductions + (offset))",
+        "#define LAUNCH_VALUE(value) (value)",
     };
 
     /// <summary>A launch-plan entry; tiled kernels (ItemsPerBlock > 0) also fix their block and dynamic shared memory.</summary>
+    /// <summary>
+    /// A launch-plan entry; tiled kernels (ItemsPerBlock > 0) also fix their block and dynamic shared memory. A shared
+    /// kernel's launch passes its layer's <see cref="Values"/> and names the layer direction it runs (<see cref="Layer"/>).
+    /// </summary>
     internal sealed record Launch(string Name, long PerSample, long Fixed, int Block = 0, long ItemsPerBlock = 0, int SharedBytes = 0)
     {
-        public string Emit() => ItemsPerBlock > 0
-            ? $"new({CodeWriter.Literal(Name)}, {PerSample}, {Fixed}, Block: {Block}, ItemsPerBlock: {ItemsPerBlock}, SharedBytes: {SharedBytes})"
-            : $"new({CodeWriter.Literal(Name)}, {PerSample}, {Fixed})";
+        public long[] Values { get; init; } = new long[0];
+        public string? Layer { get; init; }
+
+        public string Emit()
+        {
+            string launch = ItemsPerBlock > 0
+                ? $"new({CodeWriter.Literal(Name)}, {PerSample}, {Fixed}, Block: {Block}, ItemsPerBlock: {ItemsPerBlock}, SharedBytes: {SharedBytes})"
+                : $"new({CodeWriter.Literal(Name)}, {PerSample}, {Fixed})";
+            var init = new List<string>();
+            if (Layer is not null && Layer != Name) init.Add($"Layer = {CodeWriter.Literal(Layer)}");
+            if (Values.Length > 0) init.Add($"Values = new long[] {{ {string.Join(", ", Values)} }}");
+            return init.Count == 0 ? launch : $"{launch} {{ {string.Join(", ", init)} }}";
+        }
     }
 
     /// <summary>Accumulates kernels: a narration line, the extern "C" kernel, and its launch.</summary>
@@ -87,7 +102,11 @@ internal static class CudaEmitter
 
         private static int ActivationCode(NodePlan l) => CudaFusion.ActivationCode(l);
 
-        public List<string> Source { get; } = Header(plan, "// One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).");
+        private readonly SharedKernels _kernels = new();
+
+        public List<string> Source() => Header(plan,
+            "// One kernel per distinct layer body; the layers that share it pass their slots (offset × capacity) in a.values.")
+            .Concat(_kernels.Source()).ToList();
         public List<Launch> ForwardLaunches { get; } = new();
         public List<Launch> BackwardLaunches { get; } = new();
 
@@ -99,13 +118,10 @@ internal static class CudaEmitter
 
         private void Kernel(List<Launch> launches, Launch launch, string narration, params string[] body)
         {
-            Source.Add("");
-            Source.Add(narration);
-            Source.Add($"extern \"C\" __global__ void {(launch.Block > 0 ? $"__launch_bounds__({launch.Block}) " : "")}{launch.Name}(NetDslArgs a)");
-            Source.Add("{");
-            foreach (var line in body) Source.Add("    " + line);
-            Source.Add("}");
-            launches.Add(launch);
+            // Only tensor-core convolutions have tiled launches here (whole networks are CudaWholeNetworkEmitter's).
+            string bounds = launch.Block > 0 ? $"__launch_bounds__({launch.Block}, {TensorCorePlan.BlocksPerSm}) " : "";
+            var (kernel, values) = _kernels.Add(narration, bounds, body);
+            launches.Add(launch with { Name = kernel, Values = values, Layer = launch.Name });
         }
 
         public void Forward(NodePlan l)
@@ -127,7 +143,7 @@ internal static class CudaEmitter
             {
                 case LayerKind.Conv when TensorCorePlan.For(l) is { } tc:
                     Kernel(ForwardLaunches, tc.Forward(name), say + TensorCorePlan.Narration,
-                        $"netdsl::conv2d_forward_tc<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
+                        $"netdsl::conv2d_forward_tc<{l.Kernel}, {l.Stride}, {Bool(l.Tensor("bias") is not null)}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, {ConvShape(l)}, a.n);");
                     break;
                 case LayerKind.Conv:
                     Kernel(ForwardLaunches, name, say, outSize, 0,
@@ -152,10 +168,10 @@ internal static class CudaEmitter
                 case LayerKind.BatchNorm:
                     int c = l.Out.C, o = l.ReductionOffset;
                     Kernel(ForwardLaunches, ids[l.Id] + "_statistics", say + " (batch statistics)", 0, c,
-                        $"if (a.training) netdsl::batchnorm_statistics<{c}, {l.Out.Spatial}>(STATS({o}), {Param(l, "running_mean")}, {Param(l, "running_var")}, {x}, {CodeWriter.FloatLiteral(l.Spec.Real2)}, a.n, a.training);");
+                        $"if (a.training) netdsl::batchnorm_statistics({BatchNormShape(l)}, STATS({o}), {Param(l, "running_mean")}, {Param(l, "running_var")}, {x}, {CodeWriter.FloatLiteral(l.Spec.Real2)}, a.n, a.training);");
                     Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"if (a.training) netdsl::batchnorm_normalize<{c}, {l.Out.Spatial}>({y}, {x}, STATS({o}), STATS({o + c}), {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);",
-                        $"else netdsl::batchnorm_inference<{c}, {l.Out.Spatial}>({y}, {x}, {Param(l, "running_mean")}, {Param(l, "running_var")}, {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
+                        $"if (a.training) netdsl::batchnorm_normalize({BatchNormShape(l)}, {y}, {x}, STATS({o}), STATS({o + c}), {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);",
+                        $"else netdsl::batchnorm_inference({BatchNormShape(l)}, {y}, {x}, {Param(l, "running_mean")}, {Param(l, "running_var")}, {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
                     break;
                 case LayerKind.Lrn:
                     Kernel(ForwardLaunches, name, say, outSize, 0,
@@ -239,10 +255,10 @@ internal static class CudaEmitter
                 case LayerKind.BatchNorm:
                     int c = l.Out.C, o = l.ReductionOffset;
                     Kernel(BackwardLaunches, ids[l.Id] + "_sums", say + " (batch sums)", 0, c,
-                        $"netdsl::batchnorm_backward_sums<{c}, {l.Out.Spatial}>(STATS({o + 2 * c}), {PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {x}, STATS({o}), {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
+                        $"netdsl::batchnorm_backward_sums({BatchNormShape(l)}, STATS({o + 2 * c}), {PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {x}, STATS({o}), {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
                     if (dx is not null)
                         Kernel(BackwardLaunches, name, say, outSize, 0,
-                            $"netdsl::batchnorm_backward_input<{c}, {l.Out.Spatial}>({dx}, {dy}, {x}, STATS({o}), STATS({o + 2 * c}), {Param(l, "weight")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
+                            $"netdsl::batchnorm_backward_input({BatchNormShape(l)}, {dx}, {dy}, {x}, STATS({o}), STATS({o + 2 * c}), {Param(l, "weight")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
                     break;
                 case LayerKind.Concat:
                     var lines = new List<string>();
@@ -283,13 +299,13 @@ internal static class CudaEmitter
             ScratchFixed = System.Math.Max(ScratchFixed, tc.PartialFloats);
             Kernel(BackwardLaunches, tc.WeightPartials(id + "_weight_partials"),
                 $"{say}: weight gradient{TensorCorePlan.Narration}, {(tc.WeightSplits == 1 ? "one partial" : $"the batch split {tc.WeightSplits} ways")} into scratch",
-                $"netdsl::conv2d_weight_partials_tc<{Conv(l)}, {tc.WeightSplits}, {act}>(a.scratch, {dy}, {fusedY}, {x}, a.n);");
+                $"netdsl::conv2d_weight_partials_tc<{l.Kernel}, {l.Stride}, {act}>(a.scratch, {dy}, {fusedY}, {x}, {ConvShape(l)}, LAUNCH_VALUE({tc.WeightSplits}), a.n);");
             Kernel(BackwardLaunches, id + "_weight_sum", $"{say}: weight gradient += the partials in split order; bias gradient",
                 0, l.Tensors.Sum(t => (long)t.Length),
-                $"netdsl::conv2d_weight_sum_tc<{l.In.C}, {l.Out.C}, {l.Kernel}, {l.Out.H}, {l.Out.W}, {tc.WeightSplits}, {bias}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, a.scratch, {dy}, {fusedY}, a.n);");
+                $"netdsl::conv2d_weight_sum_tc<{bias}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, a.scratch, {dy}, {fusedY}, {ConvShape(l)}, {l.Kernel}, LAUNCH_VALUE({tc.WeightSplits}), a.n);");
             if (dx is not null)
                 Kernel(BackwardLaunches, tc.BackwardInput(id + "_backward"), $"{say}: input gradient{TensorCorePlan.Narration}",
-                    $"netdsl::conv2d_backward_input_tc<{Conv(l)}, {act}>({dx}, {dy}, {fusedY}, {Param(l, "weight")}, a.n);");
+                    $"netdsl::conv2d_backward_input_tc<{l.Kernel}, {l.Stride}, {act}>({dx}, {dy}, {fusedY}, {Param(l, "weight")}, {ConvShape(l)}, a.n);");
         }
 
         /// <summary>Where layer l writes its input i's gradient (own slot or a private edge slot), or null when none is needed.</summary>
@@ -303,6 +319,12 @@ internal static class CudaEmitter
     // Template arguments and pointers that both CUDA emitters write alike.
     internal static string Param(NodePlan l, string role) => l.Tensor(role) is { } t ? $"PARAM({t.Offset})" : "nullptr";
     internal static string Bool(bool value) => value ? "true" : "false";
+    /// <summary>A BatchNorm's channels and positions per channel, passed at run time: one kernel serves every shape.</summary>
+    internal static string BatchNormShape(NodePlan l) => $"LAUNCH_VALUE({l.Out.C}), LAUNCH_VALUE({l.Out.Spatial})";
+
+    /// <summary>A tensor-core convolution's run-time shape (netdsl::ConvShape): its compiled code is shared by shape.</summary>
+    internal static string ConvShape(NodePlan l) =>
+        $"netdsl::ConvShape{{{CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Padding, l.Out.H, l.Out.W)}}}";
     internal static string Conv(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W);
     internal static string Pool(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W) + ", " + Bool(l.Kind == LayerKind.MaxPool);
 }

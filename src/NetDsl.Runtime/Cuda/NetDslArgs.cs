@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NetDsl.Runtime.Cuda;
@@ -32,6 +33,25 @@ public struct NetDslArgs
     public float Epsilon;
     public float OneMinusBeta1;
     public float OneMinusBeta2;
+    public LaunchValues Values;
+
+    /// <summary>These arguments with <paramref name="launch"/>'s own values: the offsets and sizes of the layer it runs.</summary>
+    public readonly NetDslArgs For(CudaLaunch launch)
+    {
+        var args = this;
+        if (launch.Values.Count > LaunchValues.Capacity)
+            throw new ArgumentException($"Launch {launch} carries {launch.Values.Count} values; the kernel ABI holds {LaunchValues.Capacity}.", nameof(launch));
+        for (int i = 0; i < launch.Values.Count; i++) args.Values[i] = launch.Values[i];
+        return args;
+    }
+}
+
+/// <summary><c>long long values[NETDSL_LAUNCH_VALUES]</c> of NetDslArgs: a launch's offsets and sizes.</summary>
+[InlineArray(Capacity)]
+public struct LaunchValues
+{
+    public const int Capacity = 16;
+    private long _element;
 }
 
 /// <summary>

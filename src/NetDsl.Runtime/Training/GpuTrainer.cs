@@ -251,7 +251,7 @@ public sealed class GpuTrainer : ITrainer, IDisposable
     private void Launch(CudaLaunch launch, int n, in NetDslArgs args)
     {
         var (grid, block) = launch.Shape(n, _backend.Shape);
-        _backend.Launch(launch.Kernel, grid, block, (uint)launch.SharedBytes, in args);
+        _backend.Launch(launch.Kernel, grid, block, (uint)launch.SharedBytes, args.For(launch));
     }
 
     private CUdeviceptr At(ArenaRegion region) => _arena.Pointer + (ulong)_offsets[(int)region];

@@ -11,27 +11,27 @@ partial class FusedPools : global::NetDsl.Runtime.IGpuNetwork
     public static global::NetDsl.Runtime.CudaProgram CudaProgram { get; } = new(CudaSource,
         new global::NetDsl.Runtime.CudaLaunch[]
         {
-            new("A_0_forward", 108, 0),
-            new("B_0_forward", 36, 0),
-            new("Head_0_statistics", 0, 4),
-            new("Head_0_forward", 36, 0),
-            new("Head_1_forward", 3, 0),
-            new("loss_forward", 1, 0),
+            new("conv2d_pool_forward_0", 108, 0) { Layer = "A_0_forward", Values = new long[] { 1152, 720, 0, 0, 54 } },
+            new("conv2d_pool_forward_1", 36, 0) { Layer = "B_0_forward", Values = new long[] { 1548, 1404, 1152, 57, 165 } },
+            new("batchnorm_statistics_0", 0, 4) { Layer = "Head_0_statistics", Values = new long[] { 4, 9, 0, 288, 292, 1548 } },
+            new("batchnorm_normalize_0", 36, 0) { Layer = "Head_0_forward", Values = new long[] { 4, 9, 1584, 1548, 0, 4, 169, 173, 4, 9, 1584, 1548, 288, 292, 169, 173 } },
+            new("dense_forward_0", 3, 0) { Layer = "Head_1_forward", Values = new long[] { 1620, 1584, 177, 285 } },
+            new("softmax_cross_entropy_forward_0", 1, 0) { Layer = "loss_forward", Values = new long[] { 1623, 1620 } },
         },
         new global::NetDsl.Runtime.CudaLaunch[]
         {
-            new("loss_backward", 3, 0),
-            new("Head_1_backward", 36, 111),
-            new("Head_0_sums", 0, 4),
-            new("Head_0_backward", 36, 0),
-            new("B_2_backward", 144, 0),
-            new("B_0_backward", 108, 112),
-            new("A_0_backward", 0, 57),
+            new("softmax_cross_entropy_backward_0", 3, 0) { Layer = "loss_backward", Values = new long[] { 1620, 1623 } },
+            new("dense_backward_weights_0", 36, 111) { Layer = "Head_1_backward", Values = new long[] { 177, 285, 1620, 1584, 1584, 1620, 177 } },
+            new("batchnorm_backward_sums_0", 0, 4) { Layer = "Head_0_sums", Values = new long[] { 4, 9, 8, 169, 173, 1584, 1548, 0 } },
+            new("batchnorm_backward_input_0", 36, 0) { Layer = "Head_0_backward", Values = new long[] { 4, 9, 1548, 1584, 1548, 0, 8, 169 } },
+            new("pool2d_backward_0", 144, 0) { Layer = "B_2_backward", Values = new long[] { 1404, 1548, 1404 } },
+            new("conv2d_backward_weights_0", 108, 112) { Layer = "B_0_backward", Values = new long[] { 57, 165, 1404, 1404, 1152, 1152, 1404, 1404, 57 } },
+            new("conv2d_backward_weights_from_0", 0, 57) { Layer = "A_0_backward", Values = new long[] { 0, 54, 1152, 720, 0 } },
         });
 
     private const string CudaSource = """
         // FusedPools: (N,2,12,12) -> (N,3), 288 parameters.
-        // One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).
+        // One kernel per distinct layer body; the layers that share it pass their slots (offset × capacity) in a.values.
         #include "netdsl_fused.cuh"
         #include "netdsl_tensorcore.cuh"
         #define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)
@@ -39,86 +39,87 @@ partial class FusedPools : global::NetDsl.Runtime.IGpuNetwork
         #define PARAM(offset) (a.parameters + (offset))
         #define PGRAD(offset) (a.parameterGradients + (offset))
         #define STATS(offset) (a.reductions + (offset))
+        #define LAUNCH_VALUE(value) (value)
 
         // A.0 Conv 3x3/1 pad 1: (N,2,12,12) -> (N,3,12,12), 57 params, fused with A.1 Relu and A.2 MaxPool; training also writes A.1's slot for backward
-        extern "C" __global__ void A_0_forward(NetDslArgs a)
+        extern "C" __global__ void conv2d_pool_forward_0(NetDslArgs a)
         {
-            netdsl::conv2d_pool_forward<2, 12, 12, 3, 3, 1, 1, 12, 12, true, 1, 2, 2, 0, 6, 6, true>(SLOT(1152), a.training ? SLOT(720) : nullptr, SLOT(0), PARAM(0), PARAM(54), a.n);
+            netdsl::conv2d_pool_forward<2, 12, 12, 3, 3, 1, 1, 12, 12, true, 1, 2, 2, 0, 6, 6, true>(SLOT(a.values[0]), a.training ? SLOT(a.values[1]) : nullptr, SLOT(a.values[2]), PARAM(a.values[3]), PARAM(a.values[4]), a.n);
         }
 
         // B.0 Conv 3x3/1 pad 1: (N,3,6,6) -> (N,4,6,6), 112 params, fused with B.1 Tanh and B.2 AvgPool (overlapping windows recompute 1.78x the convolution); training also writes B.1's slot for backward
-        extern "C" __global__ void B_0_forward(NetDslArgs a)
+        extern "C" __global__ void conv2d_pool_forward_1(NetDslArgs a)
         {
-            netdsl::conv2d_pool_forward<3, 6, 6, 4, 3, 1, 1, 6, 6, true, 2, 3, 2, 1, 3, 3, false>(SLOT(1548), a.training ? SLOT(1404) : nullptr, SLOT(1152), PARAM(57), PARAM(165), a.n);
+            netdsl::conv2d_pool_forward<3, 6, 6, 4, 3, 1, 1, 6, 6, true, 2, 3, 2, 1, 3, 3, false>(SLOT(a.values[0]), a.training ? SLOT(a.values[1]) : nullptr, SLOT(a.values[2]), PARAM(a.values[3]), PARAM(a.values[4]), a.n);
         }
 
         // Head.0 BatchNorm: (N,4,3,3) -> (N,4,3,3), 8 params (batch statistics)
-        extern "C" __global__ void Head_0_statistics(NetDslArgs a)
+        extern "C" __global__ void batchnorm_statistics_0(NetDslArgs a)
         {
-            if (a.training) netdsl::batchnorm_statistics<4, 9>(STATS(0), PARAM(288), PARAM(292), SLOT(1548), 0.1f, a.n, a.training);
+            if (a.training) netdsl::batchnorm_statistics(a.values[0], a.values[1], STATS(a.values[2]), PARAM(a.values[3]), PARAM(a.values[4]), SLOT(a.values[5]), 0.1f, a.n, a.training);
         }
 
         // Head.0 BatchNorm: (N,4,3,3) -> (N,4,3,3), 8 params
-        extern "C" __global__ void Head_0_forward(NetDslArgs a)
+        extern "C" __global__ void batchnorm_normalize_0(NetDslArgs a)
         {
-            if (a.training) netdsl::batchnorm_normalize<4, 9>(SLOT(1584), SLOT(1548), STATS(0), STATS(4), PARAM(169), PARAM(173), 1E-05f, a.n);
-            else netdsl::batchnorm_inference<4, 9>(SLOT(1584), SLOT(1548), PARAM(288), PARAM(292), PARAM(169), PARAM(173), 1E-05f, a.n);
+            if (a.training) netdsl::batchnorm_normalize(a.values[0], a.values[1], SLOT(a.values[2]), SLOT(a.values[3]), STATS(a.values[4]), STATS(a.values[5]), PARAM(a.values[6]), PARAM(a.values[7]), 1E-05f, a.n);
+            else netdsl::batchnorm_inference(a.values[8], a.values[9], SLOT(a.values[10]), SLOT(a.values[11]), PARAM(a.values[12]), PARAM(a.values[13]), PARAM(a.values[14]), PARAM(a.values[15]), 1E-05f, a.n);
         }
 
         // Head.1 Dense: (N,4,3,3) -> (N,3), 111 params
-        extern "C" __global__ void Head_1_forward(NetDslArgs a)
+        extern "C" __global__ void dense_forward_0(NetDslArgs a)
         {
-            netdsl::dense_forward<36, 3, 0>(SLOT(1620), SLOT(1584), PARAM(177), PARAM(285), a.n);
+            netdsl::dense_forward<36, 3, 0>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), PARAM(a.values[3]), a.n);
         }
 
         // loss head: softmax cross-entropy over 3 classes
-        extern "C" __global__ void loss_forward(NetDslArgs a)
+        extern "C" __global__ void softmax_cross_entropy_forward_0(NetDslArgs a)
         {
-            netdsl::softmax_cross_entropy_forward<3>(SLOT(1623), a.losses, SLOT(1620), a.labels, a.n);
+            netdsl::softmax_cross_entropy_forward<3>(SLOT(a.values[0]), a.losses, SLOT(a.values[1]), a.labels, a.n);
         }
 
         // loss head: dL/dlogits = (softmax - onehot) / batch size
-        extern "C" __global__ void loss_backward(NetDslArgs a)
+        extern "C" __global__ void softmax_cross_entropy_backward_0(NetDslArgs a)
         {
-            netdsl::softmax_cross_entropy_backward<3>(GRAD(1620), SLOT(1623), a.labels, 1.0f / a.batchSize, a.n);
+            netdsl::softmax_cross_entropy_backward<3>(GRAD(a.values[0]), SLOT(a.values[1]), a.labels, 1.0f / a.batchSize, a.n);
         }
 
         // Head.1 Dense: (N,4,3,3) -> (N,3), 111 params
-        extern "C" __global__ void Head_1_backward(NetDslArgs a)
+        extern "C" __global__ void dense_backward_weights_0(NetDslArgs a)
         {
-            netdsl::dense_backward_weights<36, 3, 0>(PGRAD(177), PGRAD(285), GRAD(1620), nullptr, SLOT(1584), a.n);
-            netdsl::dense_backward_input<36, 3, 0>(GRAD(1584), GRAD(1620), nullptr, PARAM(177), a.n);
+            netdsl::dense_backward_weights<36, 3, 0>(PGRAD(a.values[0]), PGRAD(a.values[1]), GRAD(a.values[2]), nullptr, SLOT(a.values[3]), a.n);
+            netdsl::dense_backward_input<36, 3, 0>(GRAD(a.values[4]), GRAD(a.values[5]), nullptr, PARAM(a.values[6]), a.n);
         }
 
         // Head.0 BatchNorm: (N,4,3,3) -> (N,4,3,3), 8 params (batch sums)
-        extern "C" __global__ void Head_0_sums(NetDslArgs a)
+        extern "C" __global__ void batchnorm_backward_sums_0(NetDslArgs a)
         {
-            netdsl::batchnorm_backward_sums<4, 9>(STATS(8), PGRAD(169), PGRAD(173), GRAD(1584), SLOT(1548), STATS(0), 1E-05f, a.n);
+            netdsl::batchnorm_backward_sums(a.values[0], a.values[1], STATS(a.values[2]), PGRAD(a.values[3]), PGRAD(a.values[4]), GRAD(a.values[5]), SLOT(a.values[6]), STATS(a.values[7]), 1E-05f, a.n);
         }
 
         // Head.0 BatchNorm: (N,4,3,3) -> (N,4,3,3), 8 params
-        extern "C" __global__ void Head_0_backward(NetDslArgs a)
+        extern "C" __global__ void batchnorm_backward_input_0(NetDslArgs a)
         {
-            netdsl::batchnorm_backward_input<4, 9>(GRAD(1548), GRAD(1584), SLOT(1548), STATS(0), STATS(8), PARAM(169), 1E-05f, a.n);
+            netdsl::batchnorm_backward_input(a.values[0], a.values[1], GRAD(a.values[2]), GRAD(a.values[3]), SLOT(a.values[4]), STATS(a.values[5]), STATS(a.values[6]), PARAM(a.values[7]), 1E-05f, a.n);
         }
 
         // B.2 AvgPool 3x3/2 pad 1: (N,4,6,6) -> (N,4,3,3)
-        extern "C" __global__ void B_2_backward(NetDslArgs a)
+        extern "C" __global__ void pool2d_backward_0(NetDslArgs a)
         {
-            netdsl::pool2d_backward<4, 6, 6, 3, 2, 1, 3, 3, false>(GRAD(1404), GRAD(1548), SLOT(1404), a.n);
+            netdsl::pool2d_backward<4, 6, 6, 3, 2, 1, 3, 3, false>(GRAD(a.values[0]), GRAD(a.values[1]), SLOT(a.values[2]), a.n);
         }
 
         // B.0 Conv 3x3/1 pad 1: (N,3,6,6) -> (N,4,6,6), 112 params, through B.1 Tanh
-        extern "C" __global__ void B_0_backward(NetDslArgs a)
+        extern "C" __global__ void conv2d_backward_weights_0(NetDslArgs a)
         {
-            netdsl::conv2d_backward_weights<3, 6, 6, 4, 3, 1, 1, 6, 6, true, 2>(PGRAD(57), PGRAD(165), GRAD(1404), SLOT(1404), SLOT(1152), a.n);
-            netdsl::conv2d_backward_input<3, 6, 6, 4, 3, 1, 1, 6, 6, 2>(GRAD(1152), GRAD(1404), SLOT(1404), PARAM(57), a.n);
+            netdsl::conv2d_backward_weights<3, 6, 6, 4, 3, 1, 1, 6, 6, true, 2>(PGRAD(a.values[0]), PGRAD(a.values[1]), GRAD(a.values[2]), SLOT(a.values[3]), SLOT(a.values[4]), a.n);
+            netdsl::conv2d_backward_input<3, 6, 6, 4, 3, 1, 1, 6, 6, 2>(GRAD(a.values[5]), GRAD(a.values[6]), SLOT(a.values[7]), PARAM(a.values[8]), a.n);
         }
 
         // A.0 Conv 3x3/1 pad 1: (N,2,12,12) -> (N,3,12,12), 57 params, through A.1 Relu and A.2 MaxPool (the pool's backward is fused here)
-        extern "C" __global__ void A_0_backward(NetDslArgs a)
+        extern "C" __global__ void conv2d_backward_weights_from_0(NetDslArgs a)
         {
-            netdsl::conv2d_backward_weights_from<2, 12, 12, 3, 3, 1, 1, 12, 12, true>(PGRAD(0), PGRAD(54), netdsl::ThroughPool<3, 12, 12, 2, 6, 6, true, 1>{GRAD(1152), SLOT(720)}, SLOT(0), a.n);
+            netdsl::conv2d_backward_weights_from<2, 12, 12, 3, 3, 1, 1, 12, 12, true>(PGRAD(a.values[0]), PGRAD(a.values[1]), netdsl::ThroughPool<3, 12, 12, 2, 6, 6, true, 1>{GRAD(a.values[2]), SLOT(a.values[3])}, SLOT(a.values[4]), a.n);
         }
         """;
 }

@@ -13,35 +13,35 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
     public static global::NetDsl.Runtime.CudaProgram CudaProgram { get; } = new(CudaSource,
         new global::NetDsl.Runtime.CudaLaunch[]
         {
-            new("Stem_0_forward", 144, 64, Block: 128, ItemsPerBlock: 64, SharedBytes: 36864),
-            new("Stem_1_statistics", 0, 32),
-            new("Stem_1_forward", 4608, 0),
-            new("Stem_2_forward", 4608, 0),
-            new("Body_0_forward", 144, 64, Block: 128, ItemsPerBlock: 64, SharedBytes: 36864),
-            new("Body_2_forward", 1152, 0),
-            new("Head_0_forward", 32, 0),
-            new("Head_1_forward", 5, 0),
-            new("loss_forward", 1, 0),
+            new("conv2d_forward_tc_0", 144, 64, Block: 128, ItemsPerBlock: 64, SharedBytes: 36864) { Layer = "Stem_0_forward", Values = new long[] { 1152, 0, 0, 8, 12, 12, 32, 1, 12, 12 } },
+            new("batchnorm_statistics_0", 0, 32) { Layer = "Stem_1_statistics", Values = new long[] { 32, 144, 0, 11781, 11813, 1152 } },
+            new("batchnorm_normalize_0", 4608, 0) { Layer = "Stem_1_forward", Values = new long[] { 32, 144, 5760, 1152, 0, 32, 2304, 2336, 32, 144, 5760, 1152, 11781, 11813, 2304, 2336 } },
+            new("relu_forward_0", 4608, 0) { Layer = "Stem_2_forward", Values = new long[] { 10368, 5760, 4608 } },
+            new("conv2d_forward_tc_1", 144, 64, Block: 128, ItemsPerBlock: 64, SharedBytes: 36864) { Layer = "Body_0_forward", Values = new long[] { 19584, 10368, 2368, 11584, 32, 12, 12, 32, 1, 12, 12 } },
+            new("pool2d_forward_0", 1152, 0) { Layer = "Body_2_forward", Values = new long[] { 24192, 19584 } },
+            new("global_pool_forward_0", 32, 0) { Layer = "Head_0_forward", Values = new long[] { 25344, 24192 } },
+            new("dense_forward_0", 5, 0) { Layer = "Head_1_forward", Values = new long[] { 25376, 25344, 11616, 11776 } },
+            new("softmax_cross_entropy_forward_0", 1, 0) { Layer = "loss_forward", Values = new long[] { 25381, 25376 } },
         },
         new global::NetDsl.Runtime.CudaLaunch[]
         {
-            new("loss_backward", 5, 0),
-            new("Head_1_backward", 32, 165),
-            new("Head_0_backward", 1152, 0),
-            new("Body_2_backward", 4608, 0),
-            new("Body_0_weight_partials", 0, 20, Block: 128, ItemsPerBlock: 1, SharedBytes: 36864),
-            new("Body_0_weight_sum", 0, 9248),
-            new("Body_0_backward", 144, 64, Block: 128, ItemsPerBlock: 64, SharedBytes: 36864),
-            new("Stem_2_backward", 4608, 0),
-            new("Stem_1_sums", 0, 32),
-            new("Stem_1_backward", 4608, 0),
-            new("Stem_0_weight_partials", 0, 8, Block: 128, ItemsPerBlock: 1, SharedBytes: 36864),
-            new("Stem_0_weight_sum", 0, 2304),
+            new("softmax_cross_entropy_backward_0", 5, 0) { Layer = "loss_backward", Values = new long[] { 25376, 25381 } },
+            new("dense_backward_weights_0", 32, 165) { Layer = "Head_1_backward", Values = new long[] { 11616, 11776, 25376, 25344, 25344, 25376, 11616 } },
+            new("global_pool_backward_0", 1152, 0) { Layer = "Head_0_backward", Values = new long[] { 24192, 25344, 24192 } },
+            new("pool2d_backward_0", 4608, 0) { Layer = "Body_2_backward", Values = new long[] { 19584, 24192, 19584 } },
+            new("conv2d_weight_partials_tc_0", 0, 20, Block: 128, ItemsPerBlock: 1, SharedBytes: 36864) { Layer = "Body_0_weight_partials", Values = new long[] { 19584, 19584, 10368, 32, 12, 12, 32, 1, 12, 12, 4 } },
+            new("conv2d_weight_sum_tc_0", 0, 9248) { Layer = "Body_0_weight_sum", Values = new long[] { 2368, 11584, 19584, 19584, 32, 12, 12, 32, 1, 12, 12, 4 } },
+            new("conv2d_backward_input_tc_0", 144, 64, Block: 128, ItemsPerBlock: 64, SharedBytes: 36864) { Layer = "Body_0_backward", Values = new long[] { 10368, 19584, 19584, 2368, 32, 12, 12, 32, 1, 12, 12 } },
+            new("relu_backward_0", 4608, 0) { Layer = "Stem_2_backward", Values = new long[] { 5760, 10368, 10368, 4608 } },
+            new("batchnorm_backward_sums_0", 0, 32) { Layer = "Stem_1_sums", Values = new long[] { 32, 144, 64, 2304, 2336, 5760, 1152, 0 } },
+            new("batchnorm_backward_input_0", 4608, 0) { Layer = "Stem_1_backward", Values = new long[] { 32, 144, 1152, 5760, 1152, 0, 64, 2304 } },
+            new("conv2d_weight_partials_tc_1", 0, 8, Block: 128, ItemsPerBlock: 1, SharedBytes: 36864) { Layer = "Stem_0_weight_partials", Values = new long[] { 1152, 0, 8, 12, 12, 32, 1, 12, 12, 4 } },
+            new("conv2d_weight_sum_tc_1", 0, 2304) { Layer = "Stem_0_weight_sum", Values = new long[] { 0, 1152, 8, 12, 12, 32, 1, 12, 12, 4 } },
         }) { ScratchPerSample = 0, ScratchFixed = 36864 };
 
     private const string CudaSource = """
         // TensorCores: (N,8,12,12) -> (N,5), 11,781 parameters.
-        // One kernel per layer direction; activations and gradients use the CPU workspace's slots (offset × capacity).
+        // One kernel per distinct layer body; the layers that share it pass their slots (offset × capacity) in a.values.
         #include "netdsl_fused.cuh"
         #include "netdsl_tensorcore.cuh"
         #define SLOT(offset) (a.activations + (long long)(offset) * a.capacity)
@@ -49,133 +49,134 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         #define PARAM(offset) (a.parameters + (offset))
         #define PGRAD(offset) (a.parameterGradients + (offset))
         #define STATS(offset) (a.reductions + (offset))
+        #define LAUNCH_VALUE(value) (value)
 
         // Stem.0 Conv 3x3/1 pad 1 no bias: (N,8,12,12) -> (N,32,12,12), 2,304 params, on tensor cores (TF32), 64x64 tiles
-        extern "C" __global__ void __launch_bounds__(128) Stem_0_forward(NetDslArgs a)
+        extern "C" __global__ void __launch_bounds__(128, 4) conv2d_forward_tc_0(NetDslArgs a)
         {
-            netdsl::conv2d_forward_tc<8, 12, 12, 32, 3, 1, 1, 12, 12, false, 0>(SLOT(1152), SLOT(0), PARAM(0), nullptr, a.n);
+            netdsl::conv2d_forward_tc<3, 1, false, 0>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), nullptr, netdsl::conv_shape(a.values + 3), a.n);
         }
 
         // Stem.1 BatchNorm: (N,32,12,12) -> (N,32,12,12), 64 params (batch statistics)
-        extern "C" __global__ void Stem_1_statistics(NetDslArgs a)
+        extern "C" __global__ void batchnorm_statistics_0(NetDslArgs a)
         {
-            if (a.training) netdsl::batchnorm_statistics<32, 144>(STATS(0), PARAM(11781), PARAM(11813), SLOT(1152), 0.1f, a.n, a.training);
+            if (a.training) netdsl::batchnorm_statistics(a.values[0], a.values[1], STATS(a.values[2]), PARAM(a.values[3]), PARAM(a.values[4]), SLOT(a.values[5]), 0.1f, a.n, a.training);
         }
 
         // Stem.1 BatchNorm: (N,32,12,12) -> (N,32,12,12), 64 params
-        extern "C" __global__ void Stem_1_forward(NetDslArgs a)
+        extern "C" __global__ void batchnorm_normalize_0(NetDslArgs a)
         {
-            if (a.training) netdsl::batchnorm_normalize<32, 144>(SLOT(5760), SLOT(1152), STATS(0), STATS(32), PARAM(2304), PARAM(2336), 1E-05f, a.n);
-            else netdsl::batchnorm_inference<32, 144>(SLOT(5760), SLOT(1152), PARAM(11781), PARAM(11813), PARAM(2304), PARAM(2336), 1E-05f, a.n);
+            if (a.training) netdsl::batchnorm_normalize(a.values[0], a.values[1], SLOT(a.values[2]), SLOT(a.values[3]), STATS(a.values[4]), STATS(a.values[5]), PARAM(a.values[6]), PARAM(a.values[7]), 1E-05f, a.n);
+            else netdsl::batchnorm_inference(a.values[8], a.values[9], SLOT(a.values[10]), SLOT(a.values[11]), PARAM(a.values[12]), PARAM(a.values[13]), PARAM(a.values[14]), PARAM(a.values[15]), 1E-05f, a.n);
         }
 
         // Stem.2 Relu: (N,32,12,12) -> (N,32,12,12)
-        extern "C" __global__ void Stem_2_forward(NetDslArgs a)
+        extern "C" __global__ void relu_forward_0(NetDslArgs a)
         {
-            netdsl::relu_forward(SLOT(10368), SLOT(5760), (long long)a.n * 4608);
+            netdsl::relu_forward(SLOT(a.values[0]), SLOT(a.values[1]), (long long)a.n * a.values[2]);
         }
 
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, fused with Body.1 Relu, on tensor cores (TF32), 64x64 tiles
-        extern "C" __global__ void __launch_bounds__(128) Body_0_forward(NetDslArgs a)
+        extern "C" __global__ void __launch_bounds__(128, 4) conv2d_forward_tc_1(NetDslArgs a)
         {
-            netdsl::conv2d_forward_tc<32, 12, 12, 32, 3, 1, 1, 12, 12, true, 1>(SLOT(19584), SLOT(10368), PARAM(2368), PARAM(11584), a.n);
+            netdsl::conv2d_forward_tc<3, 1, true, 1>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), PARAM(a.values[3]), netdsl::conv_shape(a.values + 4), a.n);
         }
 
         // Body.2 MaxPool 2x2/2: (N,32,12,12) -> (N,32,6,6)
-        extern "C" __global__ void Body_2_forward(NetDslArgs a)
+        extern "C" __global__ void pool2d_forward_0(NetDslArgs a)
         {
-            netdsl::pool2d_forward<32, 12, 12, 2, 2, 0, 6, 6, true>(SLOT(24192), SLOT(19584), a.n);
+            netdsl::pool2d_forward<32, 12, 12, 2, 2, 0, 6, 6, true>(SLOT(a.values[0]), SLOT(a.values[1]), a.n);
         }
 
         // Head.0 GlobalAvgPool: (N,32,6,6) -> (N,32)
-        extern "C" __global__ void Head_0_forward(NetDslArgs a)
+        extern "C" __global__ void global_pool_forward_0(NetDslArgs a)
         {
-            netdsl::global_pool_forward<32, 36, false>(SLOT(25344), SLOT(24192), a.n);
+            netdsl::global_pool_forward<32, 36, false>(SLOT(a.values[0]), SLOT(a.values[1]), a.n);
         }
 
         // Head.1 Dense: (N,32) -> (N,5), 165 params
-        extern "C" __global__ void Head_1_forward(NetDslArgs a)
+        extern "C" __global__ void dense_forward_0(NetDslArgs a)
         {
-            netdsl::dense_forward<32, 5, 0>(SLOT(25376), SLOT(25344), PARAM(11616), PARAM(11776), a.n);
+            netdsl::dense_forward<32, 5, 0>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), PARAM(a.values[3]), a.n);
         }
 
         // loss head: softmax cross-entropy over 5 classes
-        extern "C" __global__ void loss_forward(NetDslArgs a)
+        extern "C" __global__ void softmax_cross_entropy_forward_0(NetDslArgs a)
         {
-            netdsl::softmax_cross_entropy_forward<5>(SLOT(25381), a.losses, SLOT(25376), a.labels, a.n);
+            netdsl::softmax_cross_entropy_forward<5>(SLOT(a.values[0]), a.losses, SLOT(a.values[1]), a.labels, a.n);
         }
 
         // loss head: dL/dlogits = (softmax - onehot) / batch size
-        extern "C" __global__ void loss_backward(NetDslArgs a)
+        extern "C" __global__ void softmax_cross_entropy_backward_0(NetDslArgs a)
         {
-            netdsl::softmax_cross_entropy_backward<5>(GRAD(25376), SLOT(25381), a.labels, 1.0f / a.batchSize, a.n);
+            netdsl::softmax_cross_entropy_backward<5>(GRAD(a.values[0]), SLOT(a.values[1]), a.labels, 1.0f / a.batchSize, a.n);
         }
 
         // Head.1 Dense: (N,32) -> (N,5), 165 params
-        extern "C" __global__ void Head_1_backward(NetDslArgs a)
+        extern "C" __global__ void dense_backward_weights_0(NetDslArgs a)
         {
-            netdsl::dense_backward_weights<32, 5, 0>(PGRAD(11616), PGRAD(11776), GRAD(25376), nullptr, SLOT(25344), a.n);
-            netdsl::dense_backward_input<32, 5, 0>(GRAD(25344), GRAD(25376), nullptr, PARAM(11616), a.n);
+            netdsl::dense_backward_weights<32, 5, 0>(PGRAD(a.values[0]), PGRAD(a.values[1]), GRAD(a.values[2]), nullptr, SLOT(a.values[3]), a.n);
+            netdsl::dense_backward_input<32, 5, 0>(GRAD(a.values[4]), GRAD(a.values[5]), nullptr, PARAM(a.values[6]), a.n);
         }
 
         // Head.0 GlobalAvgPool: (N,32,6,6) -> (N,32)
-        extern "C" __global__ void Head_0_backward(NetDslArgs a)
+        extern "C" __global__ void global_pool_backward_0(NetDslArgs a)
         {
-            netdsl::global_pool_backward<32, 36, false>(GRAD(24192), GRAD(25344), SLOT(24192), a.n);
+            netdsl::global_pool_backward<32, 36, false>(GRAD(a.values[0]), GRAD(a.values[1]), SLOT(a.values[2]), a.n);
         }
 
         // Body.2 MaxPool 2x2/2: (N,32,12,12) -> (N,32,6,6)
-        extern "C" __global__ void Body_2_backward(NetDslArgs a)
+        extern "C" __global__ void pool2d_backward_0(NetDslArgs a)
         {
-            netdsl::pool2d_backward<32, 12, 12, 2, 2, 0, 6, 6, true>(GRAD(19584), GRAD(24192), SLOT(19584), a.n);
+            netdsl::pool2d_backward<32, 12, 12, 2, 2, 0, 6, 6, true>(GRAD(a.values[0]), GRAD(a.values[1]), SLOT(a.values[2]), a.n);
         }
 
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, through Body.1 Relu: weight gradient, on tensor cores (TF32), 64x64 tiles, the batch split 4 ways into scratch
-        extern "C" __global__ void __launch_bounds__(128) Body_0_weight_partials(NetDslArgs a)
+        extern "C" __global__ void __launch_bounds__(128, 4) conv2d_weight_partials_tc_0(NetDslArgs a)
         {
-            netdsl::conv2d_weight_partials_tc<32, 12, 12, 32, 3, 1, 1, 12, 12, 4, 1>(a.scratch, GRAD(19584), SLOT(19584), SLOT(10368), a.n);
+            netdsl::conv2d_weight_partials_tc<3, 1, 1>(a.scratch, GRAD(a.values[0]), SLOT(a.values[1]), SLOT(a.values[2]), netdsl::conv_shape(a.values + 3), a.values[10], a.n);
         }
 
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, through Body.1 Relu: weight gradient += the partials in split order; bias gradient
-        extern "C" __global__ void Body_0_weight_sum(NetDslArgs a)
+        extern "C" __global__ void conv2d_weight_sum_tc_0(NetDslArgs a)
         {
-            netdsl::conv2d_weight_sum_tc<32, 32, 3, 12, 12, 4, true, 1>(PGRAD(2368), PGRAD(11584), a.scratch, GRAD(19584), SLOT(19584), a.n);
+            netdsl::conv2d_weight_sum_tc<true, 1>(PGRAD(a.values[0]), PGRAD(a.values[1]), a.scratch, GRAD(a.values[2]), SLOT(a.values[3]), netdsl::conv_shape(a.values + 4), 3, a.values[11], a.n);
         }
 
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, through Body.1 Relu: input gradient, on tensor cores (TF32), 64x64 tiles
-        extern "C" __global__ void __launch_bounds__(128) Body_0_backward(NetDslArgs a)
+        extern "C" __global__ void __launch_bounds__(128, 4) conv2d_backward_input_tc_0(NetDslArgs a)
         {
-            netdsl::conv2d_backward_input_tc<32, 12, 12, 32, 3, 1, 1, 12, 12, 1>(GRAD(10368), GRAD(19584), SLOT(19584), PARAM(2368), a.n);
+            netdsl::conv2d_backward_input_tc<3, 1, 1>(GRAD(a.values[0]), GRAD(a.values[1]), SLOT(a.values[2]), PARAM(a.values[3]), netdsl::conv_shape(a.values + 4), a.n);
         }
 
         // Stem.2 Relu: (N,32,12,12) -> (N,32,12,12)
-        extern "C" __global__ void Stem_2_backward(NetDslArgs a)
+        extern "C" __global__ void relu_backward_0(NetDslArgs a)
         {
-            netdsl::relu_backward(GRAD(5760), GRAD(10368), SLOT(10368), (long long)a.n * 4608);
+            netdsl::relu_backward(GRAD(a.values[0]), GRAD(a.values[1]), SLOT(a.values[2]), (long long)a.n * a.values[3]);
         }
 
         // Stem.1 BatchNorm: (N,32,12,12) -> (N,32,12,12), 64 params (batch sums)
-        extern "C" __global__ void Stem_1_sums(NetDslArgs a)
+        extern "C" __global__ void batchnorm_backward_sums_0(NetDslArgs a)
         {
-            netdsl::batchnorm_backward_sums<32, 144>(STATS(64), PGRAD(2304), PGRAD(2336), GRAD(5760), SLOT(1152), STATS(0), 1E-05f, a.n);
+            netdsl::batchnorm_backward_sums(a.values[0], a.values[1], STATS(a.values[2]), PGRAD(a.values[3]), PGRAD(a.values[4]), GRAD(a.values[5]), SLOT(a.values[6]), STATS(a.values[7]), 1E-05f, a.n);
         }
 
         // Stem.1 BatchNorm: (N,32,12,12) -> (N,32,12,12), 64 params
-        extern "C" __global__ void Stem_1_backward(NetDslArgs a)
+        extern "C" __global__ void batchnorm_backward_input_0(NetDslArgs a)
         {
-            netdsl::batchnorm_backward_input<32, 144>(GRAD(1152), GRAD(5760), SLOT(1152), STATS(0), STATS(64), PARAM(2304), 1E-05f, a.n);
+            netdsl::batchnorm_backward_input(a.values[0], a.values[1], GRAD(a.values[2]), GRAD(a.values[3]), SLOT(a.values[4]), STATS(a.values[5]), STATS(a.values[6]), PARAM(a.values[7]), 1E-05f, a.n);
         }
 
         // Stem.0 Conv 3x3/1 pad 1 no bias: (N,8,12,12) -> (N,32,12,12), 2,304 params: weight gradient, on tensor cores (TF32), 64x64 tiles, the batch split 4 ways into scratch
-        extern "C" __global__ void __launch_bounds__(128) Stem_0_weight_partials(NetDslArgs a)
+        extern "C" __global__ void __launch_bounds__(128, 4) conv2d_weight_partials_tc_1(NetDslArgs a)
         {
-            netdsl::conv2d_weight_partials_tc<8, 12, 12, 32, 3, 1, 1, 12, 12, 4, 0>(a.scratch, GRAD(1152), nullptr, SLOT(0), a.n);
+            netdsl::conv2d_weight_partials_tc<3, 1, 0>(a.scratch, GRAD(a.values[0]), nullptr, SLOT(a.values[1]), netdsl::conv_shape(a.values + 2), a.values[9], a.n);
         }
 
         // Stem.0 Conv 3x3/1 pad 1 no bias: (N,8,12,12) -> (N,32,12,12), 2,304 params: weight gradient += the partials in split order; bias gradient
-        extern "C" __global__ void Stem_0_weight_sum(NetDslArgs a)
+        extern "C" __global__ void conv2d_weight_sum_tc_1(NetDslArgs a)
         {
-            netdsl::conv2d_weight_sum_tc<8, 32, 3, 12, 12, 4, false, 0>(PGRAD(0), nullptr, a.scratch, GRAD(1152), nullptr, a.n);
+            netdsl::conv2d_weight_sum_tc<false, 0>(PGRAD(a.values[0]), nullptr, a.scratch, GRAD(a.values[1]), nullptr, netdsl::conv_shape(a.values + 2), 3, a.values[9], a.n);
         }
         """;
 }

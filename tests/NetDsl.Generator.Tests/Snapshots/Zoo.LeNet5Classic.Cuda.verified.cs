@@ -31,6 +31,7 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
         #define PARAM(offset) (a.parameters + (offset))
         #define PGRAD(offset) (a.parameterGradients + (offset))
         #define STATS(offset) (a.reductions + (offset))
+        #define LAUNCH_VALUE(value) (value)
         #define TILE(offset, size) (SLOT(offset) + (long long)first * (size))   // this block's samples of a slot
 
         // ---- forward: each layer's output goes to the other end of the tile (2 × 2,200 floats) from its input;

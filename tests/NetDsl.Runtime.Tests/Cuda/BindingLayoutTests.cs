@@ -77,10 +77,12 @@ public sealed partial class BindingLayoutTests
                 "int" => (4, typeof(int)),
                 "float" => (4, typeof(float)),
                 "unsigned long long" => (8, typeof(ulong)),
+                "long long[NETDSL_LAUNCH_VALUES]" => (8 * LaunchValues.Capacity, typeof(LaunchValues)),
                 _ => throw new InvalidOperationException($"NetDslArgs.{cName} has type {cType}, which this test does not map yet."),
             };
-            cOffset = (cOffset + size - 1) / size * size; // C aligns each scalar to its size.
-            cAlignment = Math.Max(cAlignment, size);
+            int alignment = Math.Min(size, 8);
+            cOffset = (cOffset + alignment - 1) / alignment * alignment; // C aligns each scalar to its size.
+            cAlignment = Math.Max(cAlignment, alignment);
             var field = Assert.Single(csFields, f => string.Equals(f.Name, cName, StringComparison.OrdinalIgnoreCase));
             Assert.Equal(csType, field.FieldType);
             Assert.Equal(cOffset, OffsetOf(field));
@@ -88,7 +90,7 @@ public sealed partial class BindingLayoutTests
         }
         long cSize = (cOffset + cAlignment - 1) / cAlignment * cAlignment;
         Assert.Equal(cSize, Unsafe.SizeOf<NetDslArgs>());
-        Assert.Equal(128, cSize);
+        Assert.Equal(128 + 8 * LaunchValues.Capacity, cSize);
     }
 
     /// <summary>Where a field really sits: set it to a marker in a zeroed struct and find the marker's bytes.</summary>
@@ -97,17 +99,27 @@ public sealed partial class BindingLayoutTests
         object boxed = default(NetDslArgs);
         object marker = field.FieldType == typeof(int) ? 0x11223344
             : field.FieldType == typeof(float) ? BitConverter.Int32BitsToSingle(0x11223344)
-            : field.FieldType == typeof(ulong) ? 0x1122334455667788UL : new CUdeviceptr(0x1122334455667788);
+            : field.FieldType == typeof(ulong) ? 0x1122334455667788UL
+            : field.FieldType == typeof(LaunchValues) ? FirstValue(0x1122334455667788)
+            : new CUdeviceptr(0x1122334455667788);
         field.SetValue(boxed, marker);
         var bytes = MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Unbox<NetDslArgs>(boxed), 1));
         bool narrow = field.FieldType == typeof(int) || field.FieldType == typeof(float);
         return bytes.IndexOf(narrow ? BitConverter.GetBytes(0x11223344) : BitConverter.GetBytes(0x1122334455667788UL));
     }
 
+    static LaunchValues FirstValue(long value)
+    {
+        var values = new LaunchValues();
+        values[0] = value;
+        return values;
+    }
+
     /// <summary>(type, name) of each field of struct NetDslArgs in the header, in order.</summary>
     static List<(string Type, string Name)> HeaderFields()
     {
         string header = File.ReadAllText(FindHeader());
+        Assert.Matches($@"#define NETDSL_LAUNCH_VALUES {LaunchValues.Capacity}\b", header);
         var body = StructBody().Match(header);
         Assert.True(body.Success, "struct NetDslArgs not found in netdsl_abi.cuh");
         var fields = new List<(string, string)>();
@@ -117,7 +129,7 @@ public sealed partial class BindingLayoutTests
             if (code.Length == 0) continue;
             var field = Field().Match(code);
             Assert.True(field.Success, $"Unparsed NetDslArgs line: {code}");
-            fields.Add((Regex.Replace(field.Groups[1].Value, @"\s+", " ").Replace(" *", "*").Trim(), field.Groups[2].Value));
+            fields.Add((Regex.Replace(field.Groups[1].Value, @"\s+", " ").Replace(" *", "*").Trim() + field.Groups[3].Value, field.Groups[2].Value));
         }
         return fields;
     }
@@ -135,6 +147,6 @@ public sealed partial class BindingLayoutTests
     [GeneratedRegex(@"struct\s+NetDslArgs\s*\{(.*?)\};", RegexOptions.Singleline)]
     private static partial Regex StructBody();
 
-    [GeneratedRegex(@"^(?:const\s+)?([A-Za-z_][\w\s]*?\s*\*?)\s*(\w+)\s*;$")]
+    [GeneratedRegex(@"^(?:const\s+)?([A-Za-z_][\w\s]*?\s*\*?)\s*(\w+)\s*(\[\w+\])?\s*;$")]
     private static partial Regex Field();
 }

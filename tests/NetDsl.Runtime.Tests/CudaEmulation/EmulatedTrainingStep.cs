@@ -95,7 +95,7 @@ internal static class EmulatedTrainingStep
         foreach (var launch in launches)
         {
             var (grid, block) = launch.Shape(batch, GridStride);
-            module.Launch(launch.Kernel, (grid, 1, 1), (block, 1, 1), in args, (uint)launch.SharedBytes);
+            module.Launch(launch.Kernel, (grid, 1, 1), (block, 1, 1), args.For(launch), (uint)launch.SharedBytes);
         }
         return new GpuStep(losses, activations.AsSpan(layout.LogitsOffset * batch, layout.Classes * batch).ToArray(), parameterGradients);
     }

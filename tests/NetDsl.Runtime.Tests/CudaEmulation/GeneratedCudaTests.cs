@@ -70,7 +70,7 @@ public class GeneratedCudaTests
         foreach (var program in new[] { LeNet5.CudaProgram, LeNet5Classic.CudaProgram, EveryLayer.CudaProgram, PoolFirst.CudaProgram, WholeTiny.CudaProgram })
             Assert.Equal(["network_forward", "network_backward", "network_gradient_sum"], program.Forward.Concat(program.Backward).Select(l => l.Kernel));
 
-        var kernels = FusedPools.CudaProgram.Forward.Concat(FusedPools.CudaProgram.Backward).Select(l => l.Kernel).ToList();
+        var kernels = FusedPools.CudaProgram.Forward.Concat(FusedPools.CudaProgram.Backward).Select(l => l.Layer).ToList();
         Assert.DoesNotContain(kernels, k => k is "A_2_forward" or "A_2_backward" or "B_2_forward" or "C_1_forward");
         Assert.Contains("B_2_backward", kernels);   // overlapping windows keep the pool's own backward
         Assert.Contains("C_1_backward", kernels);

@@ -16,6 +16,11 @@ struct NetDslStep
     float decayFactor;          // AdamW: 1 − lr·wd
 };
 
+// A kernel is shared by every layer whose code differs only in where its buffers are (and, for tensor-core
+// convolutions, in its shape): each launch passes those numbers here, so a network compiles one kernel per distinct
+// body instead of one per layer.
+#define NETDSL_LAUNCH_VALUES 16
+
 struct NetDslArgs
 {
     float* activations;         // the activation workspace (per-sample slots × capacity)
@@ -40,4 +45,5 @@ struct NetDslArgs
     float epsilon;
     float oneMinusBeta1;
     float oneMinusBeta2;
+    long long values[NETDSL_LAUNCH_VALUES];  // this launch's buffer offsets and sizes: layers share one kernel by them
 };

@@ -17,6 +17,22 @@ __device__ __forceinline__ unsigned long long step_seed(const NetDslArgs& a) { r
 // +∞ as a bit pattern: NVRTC has no <math.h>, so no INFINITY macro.
 __device__ __forceinline__ float infinity() { return __int_as_float(0x7f800000); }
 
+// n / d for 0 ≤ n < 2³¹ by one multiply-high and a shift (Granlund & Montgomery): a divisor known only at run time
+// (a shape passed in a launch's values) would otherwise cost a ~20-instruction division on every element.
+struct Divider
+{
+    int d;
+    unsigned magic;
+    int shift;
+
+    __device__ explicit Divider(int divisor) : d(divisor), shift(0)
+    {
+        while ((1u << shift) < (unsigned)divisor) shift++;
+        magic = (unsigned)((((1ull << shift) - (unsigned)divisor) << 32) / (unsigned)divisor + 1);
+    }
+    __device__ __forceinline__ int div(int n) const { return (int)((__umulhi((unsigned)n, magic) + (unsigned)n) >> shift); }
+};
+
 #define NETDSL_FOR(i, total) \
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (long long)(total); i += (long long)gridDim.x * blockDim.x)
 
@@ -409,8 +425,8 @@ __device__ void lrn_backward(float* dx, const float* dy, const float* x, const f
 }
 
 // ---- batch normalization over (n, Spatial) per channel; stats = [mean (C) | variance (C) | Σdy (C) | Σdy·x̂ (C)] -------
-template <int C, int Spatial>
-__device__ void batchnorm_statistics(float* stats, float* runningMean, float* runningVar, const float* x, float momentum, int n, int training)
+// C and Spatial are run-time values, so one kernel serves every BatchNorm of a network (ResNet-50 has twelve shapes).
+__device__ void batchnorm_statistics(int C, int Spatial, float* stats, float* runningMean, float* runningVar, const float* x, float momentum, int n, int training)
 {
     NETDSL_FOR(c, C)
     {
@@ -432,18 +448,29 @@ __device__ void batchnorm_statistics(float* stats, float* runningMean, float* ru
     }
 }
 
-template <int C, int Spatial>
-__device__ void batchnorm_normalize(float* y, const float* x, const float* mean, const float* variance, const float* gamma, const float* beta, float epsilon, int n)
+// The channel of element i of an (n, C, Spatial) tensor (fewer than 2³¹ elements).
+struct ChannelOf
 {
+    Divider bySpatial, byC;
+    __device__ ChannelOf(int C, int Spatial) : bySpatial(Spatial), byC(C) {}
+    __device__ __forceinline__ int operator()(long long i) const
+    {
+        int plane = bySpatial.div((int)i);
+        return plane - byC.div(plane) * byC.d;
+    }
+};
+
+__device__ void batchnorm_normalize(int C, int Spatial, float* y, const float* x, const float* mean, const float* variance, const float* gamma, const float* beta, float epsilon, int n)
+{
+    const ChannelOf channel(C, Spatial);
     NETDSL_FOR(i, (long long)n * C * Spatial)
     {
-        int c = (int)(i / Spatial % C);
+        int c = channel(i);
         y[i] = (x[i] - mean[c]) * rsqrtf(variance[c] + epsilon) * gamma[c] + beta[c];
     }
 }
 
-template <int C, int Spatial>
-__device__ void batchnorm_backward_sums(float* sums, float* dgamma, float* dbeta, const float* dy, const float* x, const float* stats, float epsilon, int n)
+__device__ void batchnorm_backward_sums(int C, int Spatial, float* sums, float* dgamma, float* dbeta, const float* dy, const float* x, const float* stats, float epsilon, int n)
 {
     NETDSL_FOR(c, C)
     {
@@ -463,22 +490,21 @@ __device__ void batchnorm_backward_sums(float* sums, float* dgamma, float* dbeta
     }
 }
 
-template <int C, int Spatial>
-__device__ void batchnorm_backward_input(float* dx, const float* dy, const float* x, const float* stats, const float* sums, const float* gamma, float epsilon, int n)
+__device__ void batchnorm_backward_input(int C, int Spatial, float* dx, const float* dy, const float* x, const float* stats, const float* sums, const float* gamma, float epsilon, int n)
 {
+    const ChannelOf channel(C, Spatial);
     NETDSL_FOR(i, (long long)n * C * Spatial)
     {
-        int c = (int)(i / Spatial % C);
+        int c = channel(i);
         float inv = rsqrtf(stats[C + c] + epsilon), m = (float)((long long)n * Spatial);
         float xhat = (x[i] - stats[c]) * inv;
         dx[i] = gamma[c] * inv / m * (m * dy[i] - sums[c] - xhat * sums[C + c]);
     }
 }
 
-template <int C, int Spatial>
-__device__ void batchnorm_inference(float* y, const float* x, const float* runningMean, const float* runningVar, const float* gamma, const float* beta, float epsilon, int n)
+__device__ void batchnorm_inference(int C, int Spatial, float* y, const float* x, const float* runningMean, const float* runningVar, const float* gamma, const float* beta, float epsilon, int n)
 {
-    batchnorm_normalize<C, Spatial>(y, x, runningMean, runningVar, gamma, beta, epsilon, n);
+    batchnorm_normalize(C, Spatial, y, x, runningMean, runningVar, gamma, beta, epsilon, n);
 }
 
 // ---- softmax cross-entropy: probabilities and per-sample loss; dlogits = (p − onehot) · scale -----------------------

@@ -26,6 +26,21 @@
 #include "netdsl_kernels.cuh"
 
 namespace netdsl {
+
+// A shape arrives at run time, so one kernel serves every convolution with the same kernel size, stride, bias and
+// activation (ResNet-50's 53 convolutions share a handful); only the kernel size and stride stay constants, because
+// the depth index is split by K² and K on every gathered element. Spatial sizes divide through Divider.
+struct ConvShape
+{
+    int ci, h, w, co, p, ho, wo;   // input channels and size, output channels, padding, output size
+};
+
+// A shape passed in a launch's values (NetDslArgs.values), in ConvShape's field order.
+__device__ __forceinline__ ConvShape conv_shape(const long long* v)
+{
+    return {(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[6]};
+}
+
 namespace tc {
 
 constexpr int BM = 64, BN = 64, BK = 32, Threads = 128;
@@ -61,32 +76,39 @@ __device__ __forceinline__ void mma_tf32(float (&d)[4], const unsigned (&a)[4], 
 #endif
 }
 
-// (NETDSL_UNROLL: the fragment and accumulator arrays must be indexed by constants to live in registers; nvcc unrolls
-// the short inner loops by itself.)
-// One block's 64×64 tile of C at (m0, n0) over K in [k0, k1), handed to p.store(m, n, value) for every element
-// inside M×N. A Problem gives M, columns() (N), Depth (K, for gemm), the gathers a(m, k) and b(k, n) (called only
-// inside M, N and [k0, k1)) and store.
+
+// (NETDSL_UNROLL: the fragment and accumulator arrays must be indexed by constants to live in registers.)
+// One block's 64×64 tile of C at (m0, n0) over depth [k0, k1). Each thread gathers, per K step, one depth of A for 16
+// rows and one column of B for 16 depths, so what depends only on its column (B: the sample and window origin) or its
+// depth (A) is worked out once per step or tile, not per element. A Problem gives rows() (M), columns() (N),
+// depth(k) and a(depth, m) for A, column(n) and b(column, k) for B, and output(n) then store(output, m, value) for C.
+// (A thread keeping one depth of B and 16 columns instead would hold 16 columns' worth of indices across the K loop.)
 template <class Problem>
-__device__ void gemm_tile(const Problem& p, int m0, long long n0, long long k0, long long k1)
+__device__ void gemm_tile(const Problem& p, int m0, int n0, int k0, int k1)
 {
     float* const tiles = shared_tiles();   // two stages of As[m][k] (row stride AStride) then Bs[k][n] (BStride)
     const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32, g = lane >> 2, t = lane & 3;
     const int wm = (warp & 1) * 32, wn = (warp >> 1) * 32;
-    const long long N = p.columns();
-    constexpr int PerThread = BM * BK / Threads;
+    constexpr int PerThread = BM * BK / Threads, ARowStep = Threads / BK, BDepthStep = Threads / BN;
     static_assert(BK * BN / Threads == PerThread && Threads == 4 * 32, "each thread gathers as much of A as of B; 2x2 warps");
+    // Consecutive threads take consecutive depths of A (a weight row is contiguous) and consecutive columns of B.
+    const int ak = tid % BK, am = tid / BK, bn = tid % BN, bk = tid / BN;
+    const int M = p.rows(), N = p.columns();
+    const bool columnInside = n0 + bn < N;
+    const auto column = p.column(columnInside ? n0 + bn : 0);
 
     float acc[2][4][4] = {};
     float ra[PerThread], rb[PerThread];
-    // Consecutive threads take consecutive k of A (a weight row is contiguous) and consecutive n of B (a row of x).
-    auto gather = [&](long long k)
+    auto gather = [&](int k)
     {
+        const bool depthInside = k + ak < k1;
+        const auto depth = p.depth(depthInside ? k + ak : k0);
 NETDSL_UNROLL
         for (int i = 0; i < PerThread; i++)
         {
-            int e = tid + i * Threads, am = e / BK, ak = e % BK, bk = e / BN, bn = e % BN;
-            ra[i] = m0 + am < Problem::M && k + ak < k1 ? p.a(m0 + am, k + ak) : 0.0f;
-            rb[i] = k + bk < k1 && n0 + bn < N ? p.b(k + bk, n0 + bn) : 0.0f;
+            const int m = m0 + am + ARowStep * i, kb = k + bk + BDepthStep * i;
+            ra[i] = depthInside && m < M ? p.a(depth, m) : 0.0f;
+            rb[i] = columnInside && kb < k1 ? p.b(column, kb) : 0.0f;
         }
     };
     auto stash = [&](int stage)
@@ -95,9 +117,8 @@ NETDSL_UNROLL
 NETDSL_UNROLL
         for (int i = 0; i < PerThread; i++)
         {
-            int e = tid + i * Threads;
-            As[e / BK * AStride + e % BK] = __uint_as_float(to_tf32(ra[i]));
-            Bs[e / BN * BStride + e % BN] = __uint_as_float(to_tf32(rb[i]));
+            As[(am + ARowStep * i) * AStride + ak] = __uint_as_float(to_tf32(ra[i]));
+            Bs[(bk + BDepthStep * i) * BStride + bn] = __uint_as_float(to_tf32(rb[i]));
         }
     };
 
@@ -107,7 +128,7 @@ NETDSL_UNROLL
     if (k0 < k1) gather(k0), stash(0);
     __syncthreads();
     int stage = 0;
-    for (long long k = k0; k < k1; k += BK, stage ^= 1)
+    for (int k = k0; k < k1; k += BK, stage ^= 1)
     {
         const bool more = k + BK < k1;
         if (more) gather(k + BK);   // global loads in flight while the tensor cores work
@@ -116,6 +137,7 @@ NETDSL_UNROLL
         for (int kk = 0; kk < BK; kk += 8)
         {
             unsigned a[2][4], b[4][2];
+NETDSL_UNROLL
             for (int i = 0; i < 2; i++)
             {
                 const float* at = As + (wm + 16 * i) * AStride + kk;
@@ -124,13 +146,16 @@ NETDSL_UNROLL
                 a[i][2] = __float_as_uint(at[g * AStride + t + 4]);
                 a[i][3] = __float_as_uint(at[(g + 8) * AStride + t + 4]);
             }
+NETDSL_UNROLL
             for (int j = 0; j < 4; j++)
             {
                 const float* bt = Bs + kk * BStride + wn + 8 * j;
                 b[j][0] = __float_as_uint(bt[t * BStride + g]);
                 b[j][1] = __float_as_uint(bt[(t + 4) * BStride + g]);
             }
+NETDSL_UNROLL
             for (int i = 0; i < 2; i++)
+NETDSL_UNROLL
                 for (int j = 0; j < 4; j++)
                     mma_tf32(acc[i][j], a[i], b[j], As + (wm + 16 * i) * AStride + kk, AStride, Bs + kk * BStride + wn + 8 * j, BStride);
         }
@@ -138,146 +163,212 @@ NETDSL_UNROLL
         __syncthreads();
     }
 
-    for (int i = 0; i < 2; i++)
-        for (int j = 0; j < 4; j++)
-            for (int r = 0; r < 4; r++)
-            {
-                int m = m0 + wm + 16 * i + g + 8 * (r >> 1);
-                long long n = n0 + wn + 8 * j + 2 * t + (r & 1);
-                if (m < Problem::M && n < N) p.store(m, n, acc[i][j][r]);
-            }
+    // Each thread holds 8 columns (j, and the pair 2t, 2t + 1) of 4 rows each (i, and g or g + 8).
+NETDSL_UNROLL
+    for (int j = 0; j < 4; j++)
+NETDSL_UNROLL
+        for (int c = 0; c < 2; c++)
+        {
+            const int n = n0 + wn + 8 * j + 2 * t + c;
+            if (n >= N) continue;
+            const auto output = p.output(n);
+NETDSL_UNROLL
+            for (int i = 0; i < 2; i++)
+NETDSL_UNROLL
+                for (int h = 0; h < 2; h++)
+                {
+                    const int m = m0 + wm + 16 * i + g + 8 * h;
+                    if (m < M) p.store(output, m, acc[i][j][2 * h + c]);
+                }
+        }
 }
 
 // Launches cover at least ⌈M/64⌉·⌈N/64⌉ blocks (m fastest); the extra ones return at once.
 template <class Problem>
 __device__ void gemm(const Problem& p)
 {
-    constexpr int TilesM = (Problem::M + BM - 1) / BM;
-    long long tile = blockIdx.x, n0 = tile / TilesM * BN;
+    const int tilesM = (p.rows() + BM - 1) / BM, n0 = (int)(blockIdx.x / tilesM) * BN;
     if (n0 >= p.columns()) return;
-    gemm_tile(p, (int)(tile % TilesM) * BM, n0, 0, Problem::Depth);
+    gemm_tile(p, (int)(blockIdx.x % tilesM) * BM, n0, 0, p.depths());
 }
 
-// ---- the three convolution problems (sizes as conv2d_forward's) -----------------------------------------------------
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act>
+// A position of an (n, C, H·W) tensor: the sample's offset plus the spatial index. Offsets inside one sample are int
+// (a sample of one layer holds fewer than 2³¹ values), which keeps the 16 gathers of a K step within 128 registers.
+__device__ __forceinline__ long long plane_offset(int sample, int channels, int spatial, int position)
+{
+    return (long long)sample * channels * spatial + position;
+}
+
+// ---- the three convolution problems --------------------------------------------------------------------------------
+template <int K, int S, bool Bias, int Act>
 struct ConvForward
 {
-    static constexpr int M = Co, Depth = Ci * K * K;
-    float* y; const float* x; const float* w; const float* bias; int n;
+    float* y; const float* x; const float* w; const float* bias; ConvShape s; int n;
+    Divider byWo, byHo;
 
-    __device__ long long columns() const { return (long long)n * Ho * Wo; }
-    __device__ float a(int co, long long k) const { return w[(long long)co * Depth + k]; }
-    __device__ float b(long long k, long long col) const
+    __device__ ConvForward(float* y, const float* x, const float* w, const float* bias, ConvShape s, int n)
+        : y(y), x(x), w(w), bias(bias), s(s), n(n), byWo(s.wo), byHo(s.ho) {}
+
+    __device__ int rows() const { return s.co; }
+    __device__ int columns() const { return n * s.ho * s.wo; }
+    __device__ int depths() const { return s.ci * K * K; }
+    __device__ int depth(int k) const { return k; }
+    __device__ float a(int k, int co) const { return w[co * depths() + k]; }
+
+    struct Column { const float* x; int ih, iw; };   // the sample's input and its window's top-left corner
+    __device__ Column column(int col) const
     {
-        int ci = (int)(k / (K * K)), kh = (int)(k / K % K), kw = (int)(k % K);
-        int ow = (int)(col % Wo), oh = (int)(col / Wo % Ho), ih = oh * S - P + kh, iw = ow * S - P + kw;
-        long long s = col / (Ho * Wo);
-        return ih >= 0 && ih < H && iw >= 0 && iw < W ? x[((s * Ci + ci) * H + ih) * W + iw] : 0.0f;
+        int q = byWo.div(col), ow = col - q * s.wo, sample = byHo.div(q), oh = q - sample * s.ho;
+        return {x + plane_offset(sample, s.ci, s.h * s.w, 0), oh * S - s.p, ow * S - s.p};
     }
-    __device__ void store(int co, long long col, float v) const
+    __device__ float b(const Column& c, int k) const
     {
-        y[(col / (Ho * Wo) * Co + co) * (Ho * Wo) + col % (Ho * Wo)] = activate<Act>(v + (Bias ? bias[co] : 0.0f));
+        int ci = k / (K * K), r = k % (K * K), ih = c.ih + r / K, iw = c.iw + r % K;
+        return ih >= 0 && ih < s.h && iw >= 0 && iw < s.w ? c.x[(ci * s.h + ih) * s.w + iw] : 0.0f;
+    }
+    __device__ long long output(int col) const
+    {
+        int spatial = s.ho * s.wo, sample = byHo.div(byWo.div(col));
+        return plane_offset(sample, s.co, spatial, col - sample * spatial);
+    }
+    __device__ void store(long long o, int co, float v) const
+    {
+        y[o + (long long)co * s.ho * s.wo] = activate<Act>(v + (Bias ? bias[co] : 0.0f));
     }
 };
 
-// dy' at output (s, co, oh, ow): dy through the fused activation's derivative.
-template <int Co, int Ho, int Wo, int Act>
-__device__ __forceinline__ float pre_activation_gradient(const float* dy, const float* y, long long s, int co, int oh, int ow)
-{
-    long long o = ((s * Co + co) * Ho + oh) * Wo + ow;
-    return through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
-}
-
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, int Act>
+template <int K, int S, int Act>
 struct ConvBackwardInput
 {
-    static constexpr int M = Ci, Depth = Co * K * K;
-    float* dx; const float* dy; const float* y; const float* w; int n;
+    float* dx; const float* dy; const float* y; const float* w; ConvShape s; int n;
+    Divider byW, byH;
 
-    __device__ long long columns() const { return (long long)n * H * W; }
-    __device__ float a(int ci, long long k) const   // k = (co, kh, kw)
+    __device__ ConvBackwardInput(float* dx, const float* dy, const float* y, const float* w, ConvShape s, int n)
+        : dx(dx), dy(dy), y(y), w(w), s(s), n(n), byW(s.w), byH(s.h) {}
+
+    __device__ int rows() const { return s.ci; }
+    __device__ int columns() const { return n * s.h * s.w; }
+    __device__ int depths() const { return s.co * K * K; }
+    // Depth k = (co, kh, kw); A = wᵀ: w (Co, Ci, K, K) at (co, ci, kh, kw) = depth(k) + ci·K².
+    __device__ int depth(int k) const { return k / (K * K) * s.ci * K * K + k % (K * K); }
+    __device__ float a(int depth, int ci) const { return w[depth + ci * K * K]; }
+
+    struct Column { long long sample; int th, tw; };   // the sample's output offset; (ih, iw) + padding
+    __device__ Column column(int col) const
     {
-        return w[((k / (K * K) * Ci + ci) * K + k / K % K) * K + k % K];
+        int q = byW.div(col), iw = col - q * s.w, sample = byH.div(q), ih = q - sample * s.h;
+        return {plane_offset(sample, s.co, s.ho * s.wo, 0), ih + s.p, iw + s.p};
     }
-    __device__ float b(long long k, long long col) const
+    // dy' at the output whose window puts (kh, kw) over this column's input: zero where the stride does not divide.
+    __device__ float b(const Column& c, int k) const
     {
-        int co = (int)(k / (K * K)), kh = (int)(k / K % K), kw = (int)(k % K);
-        int iw = (int)(col % W), ih = (int)(col / W % H), th = ih + P - kh, tw = iw + P - kw;
-        if (th < 0 || tw < 0 || th % S != 0 || tw % S != 0 || th / S >= Ho || tw / S >= Wo) return 0.0f;
-        return pre_activation_gradient<Co, Ho, Wo, Act>(dy, y, col / (H * W), co, th / S, tw / S);
+        int co = k / (K * K), r = k % (K * K), th = c.th - r / K, tw = c.tw - r % K;
+        if (th < 0 || tw < 0 || (S > 1 && (th % S != 0 || tw % S != 0))) return 0.0f;
+        int oh = th / S, ow = tw / S;
+        if (oh >= s.ho || ow >= s.wo) return 0.0f;
+        long long o = c.sample + (co * s.ho + oh) * s.wo + ow;
+        return through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
     }
-    __device__ void store(int ci, long long col, float v) const
+    __device__ long long output(int col) const
     {
-        dx[(col / (H * W) * Ci + ci) * (H * W) + col % (H * W)] = v;
+        int spatial = s.h * s.w, sample = byH.div(byW.div(col));
+        return plane_offset(sample, s.ci, spatial, col - sample * spatial);
     }
+    __device__ void store(long long o, int ci, float v) const { dx[o + (long long)ci * s.h * s.w] = v; }
 };
 
-// Split `split` of Splits: the partial sum over its share of K = n·Ho·Wo, into partials[split][co][ci·K²].
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, int Act>
+// Split `split`'s partial sum over its share of depth = n·Ho·Wo, into partials[split][co][ci·K²].
+template <int K, int S, int Act>
 struct ConvWeightPartials
 {
-    static constexpr int M = Co, N = Ci * K * K;
-    float* partials; const float* dy; const float* y; const float* x; int split;
+    float* partials; const float* dy; const float* y; const float* x; ConvShape s; int split;
+    Divider bySpatial, byWo;
 
-    __device__ long long columns() const { return N; }
-    __device__ float a(int co, long long k) const   // k = (s, oh, ow)
+    __device__ ConvWeightPartials(float* partials, const float* dy, const float* y, const float* x, ConvShape s, int split)
+        : partials(partials), dy(dy), y(y), x(x), s(s), split(split), bySpatial(s.ho * s.wo), byWo(s.wo) {}
+
+    __device__ int rows() const { return s.co; }
+    __device__ int columns() const { return s.ci * K * K; }
+    // Depth k = (sample, oh, ow): A = dy' at (sample, co, oh, ow) = depth(k) + co·Ho·Wo.
+    __device__ long long depth(int k) const
     {
-        return pre_activation_gradient<Co, Ho, Wo, Act>(dy, y, k / (Ho * Wo), co, (int)(k / Wo % Ho), (int)(k % Wo));
+        int sample = bySpatial.div(k);
+        return plane_offset(sample, s.co, bySpatial.d, k - sample * bySpatial.d);
     }
-    __device__ float b(long long k, long long col) const
+    __device__ float a(long long depth, int co) const
     {
-        int ci = (int)(col / (K * K)), kh = (int)(col / K % K), kw = (int)(col % K);
-        int ow = (int)(k % Wo), oh = (int)(k / Wo % Ho), ih = oh * S - P + kh, iw = ow * S - P + kw;
-        long long s = k / (Ho * Wo);
-        return ih >= 0 && ih < H && iw >= 0 && iw < W ? x[((s * Ci + ci) * H + ih) * W + iw] : 0.0f;
+        long long o = depth + co * bySpatial.d;
+        return through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
     }
-    __device__ void store(int co, long long col, float v) const { partials[((long long)split * M + co) * N + col] = v; }
+
+    struct Column { const float* x; int kh, kw; };   // the input channel's plane in sample 0; kernel offsets − padding
+    __device__ Column column(int col) const
+    {
+        int ci = col / (K * K), r = col % (K * K);
+        return {x + (long long)ci * s.h * s.w, r / K - s.p, r % K - s.p};
+    }
+    // 32-bit offsets inside one layer's tensor (fewer than 2³¹ elements): the 16 gathers per K step stay in registers.
+    __device__ float b(const Column& c, int k) const
+    {
+        int sample = bySpatial.div(k), position = k - sample * bySpatial.d, oh = byWo.div(position);
+        int ih = oh * S + c.kh, iw = (position - oh * s.wo) * S + c.kw;
+        return ih >= 0 && ih < s.h && iw >= 0 && iw < s.w ? c.x[sample * (s.ci * s.h * s.w) + ih * s.w + iw] : 0.0f;
+    }
+    __device__ long long output(int col) const { return (long long)split * s.co * columns() + col; }
+    __device__ void store(long long o, int co, float v) const { partials[o + (long long)co * columns()] = v; }
 };
 
 }  // namespace tc
 
-// ---- the kernels' bodies, named as the reference ones with _tc --------------------------------------------------------
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act = 0>
-__device__ void conv2d_forward_tc(float* y, const float* x, const float* w, const float* b, int n)
+// ---- the kernels' bodies, named as the reference ones with _tc ----------------------------------------------------------
+template <int K, int S, bool Bias, int Act = 0>
+__device__ void conv2d_forward_tc(float* y, const float* x, const float* w, const float* b, ConvShape shape, int n)
 {
-    tc::gemm(tc::ConvForward<Ci, H, W, Co, K, S, P, Ho, Wo, Bias, Act>{y, x, w, b, n});
+    tc::gemm(tc::ConvForward<K, S, Bias, Act>(y, x, w, b, shape, n));
 }
 
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, int Act = 0>
-__device__ void conv2d_backward_input_tc(float* dx, const float* dy, const float* y, const float* w, int n)
+template <int K, int S, int Act = 0>
+__device__ void conv2d_backward_input_tc(float* dx, const float* dy, const float* y, const float* w, ConvShape shape, int n)
 {
-    tc::gemm(tc::ConvBackwardInput<Ci, H, W, Co, K, S, P, Ho, Wo, Act>{dx, dy, y, w, n});
+    tc::gemm(tc::ConvBackwardInput<K, S, Act>(dx, dy, y, w, shape, n));
 }
 
-// Blocks: Splits × ⌈Co/64⌉ × ⌈Ci·K²/64⌉, tiles fastest. Split s takes K range [s·chunk, (s+1)·chunk) of n·Ho·Wo, chunk
+// Blocks: splits × ⌈Co/64⌉ × ⌈Ci·K²/64⌉, tiles fastest. Split s takes depths [s·chunk, (s+1)·chunk) of n·Ho·Wo, chunk
 // a multiple of the K step; empty splits still write their zeros, so the sum never reads stale scratch.
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, int Splits, int Act = 0>
-__device__ void conv2d_weight_partials_tc(float* partials, const float* dy, const float* y, const float* x, int n)
+template <int K, int S, int Act = 0>
+__device__ void conv2d_weight_partials_tc(float* partials, const float* dy, const float* y, const float* x,
+                                                       ConvShape shape, int splits, int n)
 {
-    using Problem = tc::ConvWeightPartials<Ci, H, W, Co, K, S, P, Ho, Wo, Act>;
-    constexpr int TilesM = (Co + tc::BM - 1) / tc::BM, TilesN = (Problem::N + tc::BN - 1) / tc::BN;
-    int tile = blockIdx.x % (TilesM * TilesN), split = blockIdx.x / (TilesM * TilesN);
-    if (split >= Splits) return;
-    long long total = (long long)n * Ho * Wo, chunk = (total + Splits * tc::BK - 1) / (Splits * tc::BK) * tc::BK;
-    long long k0 = split * chunk, k1 = k0 + chunk < total ? k0 + chunk : total;
-    tc::gemm_tile(Problem{partials, dy, y, x, split}, tile % TilesM * tc::BM, (long long)(tile / TilesM) * tc::BN, k0, k1);
+    const int tilesM = (shape.co + tc::BM - 1) / tc::BM, tilesN = (shape.ci * K * K + tc::BN - 1) / tc::BN;
+    const int tile = blockIdx.x % (tilesM * tilesN), split = blockIdx.x / (tilesM * tilesN);
+    if (split >= splits) return;
+    const int total = n * shape.ho * shape.wo, chunk = (total + splits * tc::BK - 1) / (splits * tc::BK) * tc::BK;
+    const int k0 = split * chunk, k1 = k0 + chunk < total ? k0 + chunk : total;
+    tc::gemm_tile(tc::ConvWeightPartials<K, S, Act>(partials, dy, y, x, shape, split), tile % tilesM * tc::BM, tile / tilesM * tc::BN, k0, k1);
 }
 
 // dw (Co, Ci, K, K) += Σ over splits of the partials, in split order; db (Co) += Σ dy'. Any grid.
-template <int Ci, int Co, int K, int Ho, int Wo, int Splits, bool Bias, int Act = 0>
-__device__ void conv2d_weight_sum_tc(float* dw, float* db, const float* partials, const float* dy, const float* y, int n)
+template <bool Bias, int Act = 0>
+__device__ void conv2d_weight_sum_tc(float* dw, float* db, const float* partials, const float* dy, const float* y,
+                                                  ConvShape shape, int kernel, int splits, int n)
 {
-    constexpr long long Weights = (long long)Co * Ci * K * K;
-    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < Weights + (Bias ? Co : 0); i += (long long)gridDim.x * blockDim.x)
+    const long long weights = (long long)shape.co * shape.ci * kernel * kernel, spatial = (long long)shape.ho * shape.wo;
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < weights + (Bias ? shape.co : 0); i += (long long)gridDim.x * blockDim.x)
     {
-        if (i >= Weights)
+        float sum = 0.0f;
+        if (i >= weights)
         {
-            int co = (int)(i - Weights);
-            db[co] += conv2d_bias_gradient<Co, Ho * Wo>(ThroughActivation<Act>{dy, y}, co, n);
+            const long long co = i - weights;
+            for (int s = 0; s < n; s++)
+                for (long long p = 0; p < spatial; p++)
+                {
+                    long long o = (s * shape.co + co) * spatial + p;
+                    sum += through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
+                }
+            db[co] += sum;
             continue;
         }
-        float sum = 0.0f;
-        for (int s = 0; s < Splits; s++) sum += partials[s * Weights + i];
+        for (int s = 0; s < splits; s++) sum += partials[s * weights + i];
         dw[i] += sum;
     }
 }
