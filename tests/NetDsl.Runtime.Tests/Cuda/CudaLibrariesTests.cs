@@ -237,4 +237,24 @@ public sealed class CudaLibrariesTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public void Nvrtc_from_get_nvrtc_sh_is_found_above_the_app_newest_version_first()
+    {
+        string v118 = Touch(".nvrtc/11.8/libnvrtc.so.11.2"), v124 = Touch(".nvrtc/12.4/libnvrtc.so.12");
+        Touch(".nvrtc/12.4/libnvrtc-builtins.so.12.4");
+        string app = Path.Combine(_dir.Path, "src", "NetDsl.Cli", "bin", "Release");
+        Directory.CreateDirectory(app);
+        var env = FakeEnvironment.Linux() with { LocalSearchStarts = [app] };
+
+        Assert.Equal([.. Sonames, v124, v118], Paths(CudaLibraries.NvrtcCandidates(env)));
+    }
+
+    [Fact]
+    public void Without_a_local_nvrtc_folder_nothing_is_added()
+    {
+        var env = FakeEnvironment.Linux() with { LocalSearchStarts = [_dir.Path] };
+
+        Assert.Equal(Sonames, Paths(CudaLibraries.NvrtcCandidates(env)));
+    }
 }
