@@ -143,7 +143,7 @@ internal static class CudaEmitter
             {
                 case LayerKind.Conv when TensorCorePlan.For(l) is { } tc:
                     Kernel(ForwardLaunches, tc.Forward(name), say + TensorCorePlan.Narration,
-                        $"netdsl::conv2d_forward_tc<{l.Kernel}, {l.Stride}, {Bool(l.Tensor("bias") is not null)}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, {ConvShape(l)}, a.n);");
+                        $"netdsl::conv2d_forward_tc<{Bool(l.Tensor("bias") is not null)}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, {ConvShape(l)}, a.n);");
                     break;
                 case LayerKind.Conv:
                     Kernel(ForwardLaunches, name, say, outSize, 0,
@@ -299,13 +299,13 @@ internal static class CudaEmitter
             ScratchFixed = System.Math.Max(ScratchFixed, tc.PartialFloats);
             Kernel(BackwardLaunches, tc.WeightPartials(id + "_weight_partials"),
                 $"{say}: weight gradient{TensorCorePlan.Narration}, {(tc.WeightSplits == 1 ? "one partial" : $"the batch split {tc.WeightSplits} ways")} into scratch",
-                $"netdsl::conv2d_weight_partials_tc<{l.Kernel}, {l.Stride}, {act}>(a.scratch, {dy}, {fusedY}, {x}, {ConvShape(l)}, LAUNCH_VALUE({tc.WeightSplits}), a.n);");
+                $"netdsl::conv2d_weight_partials_tc<{act}>(a.scratch, {dy}, {fusedY}, {x}, {ConvShape(l)}, LAUNCH_VALUE({tc.WeightSplits}), a.n);");
             Kernel(BackwardLaunches, id + "_weight_sum", $"{say}: weight gradient += the partials in split order; bias gradient",
                 0, l.Tensors.Sum(t => (long)t.Length),
-                $"netdsl::conv2d_weight_sum_tc<{bias}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, a.scratch, {dy}, {fusedY}, {ConvShape(l)}, {l.Kernel}, LAUNCH_VALUE({tc.WeightSplits}), a.n);");
+                $"netdsl::conv2d_weight_sum_tc<{bias}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, a.scratch, {dy}, {fusedY}, {ConvShape(l)}, LAUNCH_VALUE({tc.WeightSplits}), a.n);");
             if (dx is not null)
                 Kernel(BackwardLaunches, tc.BackwardInput(id + "_backward"), $"{say}: input gradient{TensorCorePlan.Narration}",
-                    $"netdsl::conv2d_backward_input_tc<{l.Kernel}, {l.Stride}, {act}>({dx}, {dy}, {fusedY}, {Param(l, "weight")}, {ConvShape(l)}, a.n);");
+                    $"netdsl::conv2d_backward_input_tc<{act}>({dx}, {dy}, {fusedY}, {Param(l, "weight")}, {ConvShape(l)}, a.n);");
         }
 
         /// <summary>Where layer l writes its input i's gradient (own slot or a private edge slot), or null when none is needed.</summary>
@@ -324,7 +324,7 @@ internal static class CudaEmitter
 
     /// <summary>A tensor-core convolution's run-time shape (netdsl::ConvShape): its compiled code is shared by shape.</summary>
     internal static string ConvShape(NodePlan l) =>
-        $"netdsl::ConvShape{{{CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Padding, l.Out.H, l.Out.W)}}}";
+        $"netdsl::ConvShape{{{CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W)}}}";
     internal static string Conv(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W);
     internal static string Pool(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W) + ", " + Bool(l.Kind == LayerKind.MaxPool);
 }

@@ -25,7 +25,7 @@ public sealed class TensorCoreConvTests(TensorCoreConvTests.Kernels kernels) : I
         public int Wo => (W + 2 * P - K) / S + 1;
         public int Weights => Co * Ci * K * K;
         public string Sizes => $"{Ci}, {H}, {W}, {Co}, {K}, {S}, {P}, {Ho}, {Wo}";
-        public string ConvShape => $"netdsl::ConvShape{{{Ci}, {H}, {W}, {Co}, {P}, {Ho}, {Wo}}}";
+        public string ConvShape => $"netdsl::ConvShape{{{Ci}, {H}, {W}, {Co}, {K}, {S}, {P}, {Ho}, {Wo}}}";
         private static int Tiles(long size) => (int)((size + 63) / 64);
         public uint ForwardBlocks => (uint)(Tiles(Co) * Tiles((long)N * Ho * Wo));
         public uint BackwardInputBlocks => (uint)(Tiles(Ci) * Tiles((long)N * H * W));
@@ -49,12 +49,12 @@ public sealed class TensorCoreConvTests(TensorCoreConvTests.Kernels kernels) : I
 
     private static string Source(Shape s, int i) => $$"""
         extern "C" __global__ void ref_forward_{{i}}(NetDslArgs a) { netdsl::conv2d_forward<{{s.Sizes}}, {{Bool(s.Bias)}}, {{s.Act}}>(a.reductions, a.activations, a.parameters, a.parameters + {{s.Weights}}, a.n); }
-        extern "C" __global__ void tc_forward_{{i}}(NetDslArgs a) { netdsl::conv2d_forward_tc<{{s.K}}, {{s.S}}, {{Bool(s.Bias)}}, {{s.Act}}>(a.reductions, a.activations, a.parameters, a.parameters + {{s.Weights}}, {{s.ConvShape}}, a.n); }
+        extern "C" __global__ void tc_forward_{{i}}(NetDslArgs a) { netdsl::conv2d_forward_tc<{{Bool(s.Bias)}}, {{s.Act}}>(a.reductions, a.activations, a.parameters, a.parameters + {{s.Weights}}, {{s.ConvShape}}, a.n); }
         extern "C" __global__ void ref_input_{{i}}(NetDslArgs a) { netdsl::conv2d_backward_input<{{s.Sizes}}, {{s.Act}}>(a.reductions, a.gradients, a.losses, a.parameters, a.n); }
-        extern "C" __global__ void tc_input_{{i}}(NetDslArgs a) { netdsl::conv2d_backward_input_tc<{{s.K}}, {{s.S}}, {{s.Act}}>(a.reductions, a.gradients, a.losses, a.parameters, {{s.ConvShape}}, a.n); }
+        extern "C" __global__ void tc_input_{{i}}(NetDslArgs a) { netdsl::conv2d_backward_input_tc<{{s.Act}}>(a.reductions, a.gradients, a.losses, a.parameters, {{s.ConvShape}}, a.n); }
         extern "C" __global__ void ref_weights_{{i}}(NetDslArgs a) { netdsl::conv2d_backward_weights<{{s.Sizes}}, {{Bool(s.Bias)}}, {{s.Act}}>(a.parameterGradients, a.parameterGradients + {{s.Weights}}, a.gradients, a.losses, a.activations, a.n); }
-        extern "C" __global__ void tc_partials_{{i}}(NetDslArgs a) { netdsl::conv2d_weight_partials_tc<{{s.K}}, {{s.S}}, {{s.Act}}>(a.scratch, a.gradients, a.losses, a.activations, {{s.ConvShape}}, {{s.Splits}}, a.n); }
-        extern "C" __global__ void tc_sum_{{i}}(NetDslArgs a) { netdsl::conv2d_weight_sum_tc<{{Bool(s.Bias)}}, {{s.Act}}>(a.parameterGradients, a.parameterGradients + {{s.Weights}}, a.scratch, a.gradients, a.losses, {{s.ConvShape}}, {{s.K}}, {{s.Splits}}, a.n); }
+        extern "C" __global__ void tc_partials_{{i}}(NetDslArgs a) { netdsl::conv2d_weight_partials_tc<{{s.Act}}>(a.scratch, a.gradients, a.losses, a.activations, {{s.ConvShape}}, {{s.Splits}}, a.n); }
+        extern "C" __global__ void tc_sum_{{i}}(NetDslArgs a) { netdsl::conv2d_weight_sum_tc<{{Bool(s.Bias)}}, {{s.Act}}>(a.parameterGradients, a.parameterGradients + {{s.Weights}}, a.scratch, a.gradients, a.losses, {{s.ConvShape}}, {{s.Splits}}, a.n); }
 
         """;
 

@@ -27,18 +27,17 @@
 
 namespace netdsl {
 
-// A shape arrives at run time, so one kernel serves every convolution with the same kernel size, stride, bias and
-// activation (ResNet-50's 53 convolutions share a handful); only the kernel size and stride stay constants, because
-// the depth index is split by K² and K on every gathered element. Spatial sizes divide through Divider.
+// The whole shape arrives at run time, so one kernel serves every convolution with the same bias and activation
+// (ResNet-50's 53 convolutions share three forward kernels); every division by a size goes through Divider.
 struct ConvShape
 {
-    int ci, h, w, co, p, ho, wo;   // input channels and size, output channels, padding, output size
+    int ci, h, w, co, k, s, p, ho, wo;   // input channels and size, output channels, kernel, stride, padding, output size
 };
 
 // A shape passed in a launch's values (NetDslArgs.values), in ConvShape's field order.
 __device__ __forceinline__ ConvShape conv_shape(const long long* v)
 {
-    return {(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[6]};
+    return {(int)v[0], (int)v[1], (int)v[2], (int)v[3], (int)v[4], (int)v[5], (int)v[6], (int)v[7], (int)v[8]};
 }
 
 namespace tc {
@@ -200,18 +199,32 @@ __device__ __forceinline__ long long plane_offset(int sample, int channels, int 
 }
 
 // ---- the three convolution problems --------------------------------------------------------------------------------
-template <int K, int S, bool Bias, int Act>
+// Splits a depth or column index (c, kh, kw) of a K×K window: two multiply-highs, as a constant K would cost.
+struct WindowIndex
+{
+    Divider byArea, byK;
+    __device__ explicit WindowIndex(int k) : byArea(k * k), byK(k) {}
+    __device__ __forceinline__ void split(int index, int& c, int& kh, int& kw) const
+    {
+        c = byArea.div(index);
+        int r = index - c * byArea.d;
+        kh = byK.div(r);
+        kw = r - kh * byK.d;
+    }
+};
+
+template <bool Bias, int Act>
 struct ConvForward
 {
     float* y; const float* x; const float* w; const float* bias; ConvShape s; int n;
-    Divider byWo, byHo;
+    Divider byWo, byHo; WindowIndex window;
 
     __device__ ConvForward(float* y, const float* x, const float* w, const float* bias, ConvShape s, int n)
-        : y(y), x(x), w(w), bias(bias), s(s), n(n), byWo(s.wo), byHo(s.ho) {}
+        : y(y), x(x), w(w), bias(bias), s(s), n(n), byWo(s.wo), byHo(s.ho), window(s.k) {}
 
     __device__ int rows() const { return s.co; }
     __device__ int columns() const { return n * s.ho * s.wo; }
-    __device__ int depths() const { return s.ci * K * K; }
+    __device__ int depths() const { return s.ci * s.k * s.k; }
     __device__ int depth(int k) const { return k; }
     __device__ float a(int k, int co) const { return w[co * depths() + k]; }
 
@@ -219,11 +232,13 @@ struct ConvForward
     __device__ Column column(int col) const
     {
         int q = byWo.div(col), ow = col - q * s.wo, sample = byHo.div(q), oh = q - sample * s.ho;
-        return {x + plane_offset(sample, s.ci, s.h * s.w, 0), oh * S - s.p, ow * S - s.p};
+        return {x + plane_offset(sample, s.ci, s.h * s.w, 0), oh * s.s - s.p, ow * s.s - s.p};
     }
     __device__ float b(const Column& c, int k) const
     {
-        int ci = k / (K * K), r = k % (K * K), ih = c.ih + r / K, iw = c.iw + r % K;
+        int ci, kh, kw;
+        window.split(k, ci, kh, kw);
+        int ih = c.ih + kh, iw = c.iw + kw;
         return ih >= 0 && ih < s.h && iw >= 0 && iw < s.w ? c.x[(ci * s.h + ih) * s.w + iw] : 0.0f;
     }
     __device__ long long output(int col) const
@@ -237,21 +252,25 @@ struct ConvForward
     }
 };
 
-template <int K, int S, int Act>
+template <int Act>
 struct ConvBackwardInput
 {
     float* dx; const float* dy; const float* y; const float* w; ConvShape s; int n;
-    Divider byW, byH;
+    Divider byW, byH, byS; WindowIndex window;
 
     __device__ ConvBackwardInput(float* dx, const float* dy, const float* y, const float* w, ConvShape s, int n)
-        : dx(dx), dy(dy), y(y), w(w), s(s), n(n), byW(s.w), byH(s.h) {}
+        : dx(dx), dy(dy), y(y), w(w), s(s), n(n), byW(s.w), byH(s.h), byS(s.s), window(s.k) {}
 
     __device__ int rows() const { return s.ci; }
     __device__ int columns() const { return n * s.h * s.w; }
-    __device__ int depths() const { return s.co * K * K; }
+    __device__ int depths() const { return s.co * s.k * s.k; }
     // Depth k = (co, kh, kw); A = wᵀ: w (Co, Ci, K, K) at (co, ci, kh, kw) = depth(k) + ci·K².
-    __device__ int depth(int k) const { return k / (K * K) * s.ci * K * K + k % (K * K); }
-    __device__ float a(int depth, int ci) const { return w[depth + ci * K * K]; }
+    __device__ int depth(int k) const
+    {
+        int co = window.byArea.div(k);
+        return co * s.ci * window.byArea.d + (k - co * window.byArea.d);
+    }
+    __device__ float a(int depth, int ci) const { return w[depth + ci * window.byArea.d]; }
 
     struct Column { long long sample; int th, tw; };   // the sample's output offset; (ih, iw) + padding
     __device__ Column column(int col) const
@@ -262,10 +281,12 @@ struct ConvBackwardInput
     // dy' at the output whose window puts (kh, kw) over this column's input: zero where the stride does not divide.
     __device__ float b(const Column& c, int k) const
     {
-        int co = k / (K * K), r = k % (K * K), th = c.th - r / K, tw = c.tw - r % K;
-        if (th < 0 || tw < 0 || (S > 1 && (th % S != 0 || tw % S != 0))) return 0.0f;
-        int oh = th / S, ow = tw / S;
-        if (oh >= s.ho || ow >= s.wo) return 0.0f;
+        int co, kh, kw;
+        window.split(k, co, kh, kw);
+        int th = c.th - kh, tw = c.tw - kw;
+        if (th < 0 || tw < 0) return 0.0f;
+        int oh = byS.div(th), ow = byS.div(tw);
+        if (oh * s.s != th || ow * s.s != tw || oh >= s.ho || ow >= s.wo) return 0.0f;
         long long o = c.sample + (co * s.ho + oh) * s.wo + ow;
         return through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
     }
@@ -278,7 +299,7 @@ struct ConvBackwardInput
 };
 
 // Split `split`'s partial sum over its share of depth = n·Ho·Wo, into partials[split][co][ci·K²].
-template <int K, int S, int Act>
+template <int Act>
 struct ConvWeightPartials
 {
     float* partials; const float* dy; const float* y; const float* x; ConvShape s; int split;
@@ -288,7 +309,7 @@ struct ConvWeightPartials
         : partials(partials), dy(dy), y(y), x(x), s(s), split(split), bySpatial(s.ho * s.wo), byWo(s.wo) {}
 
     __device__ int rows() const { return s.co; }
-    __device__ int columns() const { return s.ci * K * K; }
+    __device__ int columns() const { return s.ci * s.k * s.k; }
     // Depth k = (sample, oh, ow): A = dy' at (sample, co, oh, ow) = depth(k) + co·Ho·Wo.
     __device__ long long depth(int k) const
     {
@@ -304,14 +325,15 @@ struct ConvWeightPartials
     struct Column { const float* x; int kh, kw; };   // the input channel's plane in sample 0; kernel offsets − padding
     __device__ Column column(int col) const
     {
-        int ci = col / (K * K), r = col % (K * K);
-        return {x + (long long)ci * s.h * s.w, r / K - s.p, r % K - s.p};
+        int ci, kh, kw;
+        WindowIndex(s.k).split(col, ci, kh, kw);
+        return {x + (long long)ci * s.h * s.w, kh - s.p, kw - s.p};
     }
     // 32-bit offsets inside one layer's tensor (fewer than 2³¹ elements): the 16 gathers per K step stay in registers.
     __device__ float b(const Column& c, int k) const
     {
         int sample = bySpatial.div(k), position = k - sample * bySpatial.d, oh = byWo.div(position);
-        int ih = oh * S + c.kh, iw = (position - oh * s.wo) * S + c.kw;
+        int ih = oh * s.s + c.kh, iw = (position - oh * s.wo) * s.s + c.kw;
         return ih >= 0 && ih < s.h && iw >= 0 && iw < s.w ? c.x[sample * (s.ci * s.h * s.w) + ih * s.w + iw] : 0.0f;
     }
     __device__ long long output(int col) const { return (long long)split * s.co * columns() + col; }
@@ -321,38 +343,37 @@ struct ConvWeightPartials
 }  // namespace tc
 
 // ---- the kernels' bodies, named as the reference ones with _tc ----------------------------------------------------------
-template <int K, int S, bool Bias, int Act = 0>
+template <bool Bias, int Act = 0>
 __device__ void conv2d_forward_tc(float* y, const float* x, const float* w, const float* b, ConvShape shape, int n)
 {
-    tc::gemm(tc::ConvForward<K, S, Bias, Act>(y, x, w, b, shape, n));
+    tc::gemm(tc::ConvForward<Bias, Act>(y, x, w, b, shape, n));
 }
 
-template <int K, int S, int Act = 0>
+template <int Act = 0>
 __device__ void conv2d_backward_input_tc(float* dx, const float* dy, const float* y, const float* w, ConvShape shape, int n)
 {
-    tc::gemm(tc::ConvBackwardInput<K, S, Act>(dx, dy, y, w, shape, n));
+    tc::gemm(tc::ConvBackwardInput<Act>(dx, dy, y, w, shape, n));
 }
 
 // Blocks: splits × ⌈Co/64⌉ × ⌈Ci·K²/64⌉, tiles fastest. Split s takes depths [s·chunk, (s+1)·chunk) of n·Ho·Wo, chunk
 // a multiple of the K step; empty splits still write their zeros, so the sum never reads stale scratch.
-template <int K, int S, int Act = 0>
-__device__ void conv2d_weight_partials_tc(float* partials, const float* dy, const float* y, const float* x,
-                                                       ConvShape shape, int splits, int n)
+template <int Act = 0>
+__device__ void conv2d_weight_partials_tc(float* partials, const float* dy, const float* y, const float* x, ConvShape shape, int splits, int n)
 {
-    const int tilesM = (shape.co + tc::BM - 1) / tc::BM, tilesN = (shape.ci * K * K + tc::BN - 1) / tc::BN;
+    const int tilesM = (shape.co + tc::BM - 1) / tc::BM, tilesN = (shape.ci * shape.k * shape.k + tc::BN - 1) / tc::BN;
     const int tile = blockIdx.x % (tilesM * tilesN), split = blockIdx.x / (tilesM * tilesN);
     if (split >= splits) return;
     const int total = n * shape.ho * shape.wo, chunk = (total + splits * tc::BK - 1) / (splits * tc::BK) * tc::BK;
     const int k0 = split * chunk, k1 = k0 + chunk < total ? k0 + chunk : total;
-    tc::gemm_tile(tc::ConvWeightPartials<K, S, Act>(partials, dy, y, x, shape, split), tile % tilesM * tc::BM, tile / tilesM * tc::BN, k0, k1);
+    tc::gemm_tile(tc::ConvWeightPartials<Act>(partials, dy, y, x, shape, split), tile % tilesM * tc::BM, tile / tilesM * tc::BN, k0, k1);
 }
 
 // dw (Co, Ci, K, K) += Σ over splits of the partials, in split order; db (Co) += Σ dy'. Any grid.
 template <bool Bias, int Act = 0>
 __device__ void conv2d_weight_sum_tc(float* dw, float* db, const float* partials, const float* dy, const float* y,
-                                                  ConvShape shape, int kernel, int splits, int n)
+                                                  ConvShape shape, int splits, int n)
 {
-    const long long weights = (long long)shape.co * shape.ci * kernel * kernel, spatial = (long long)shape.ho * shape.wo;
+    const long long weights = (long long)shape.co * shape.ci * shape.k * shape.k, spatial = (long long)shape.ho * shape.wo;
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < weights + (Bias ? shape.co : 0); i += (long long)gridDim.x * blockDim.x)
     {
         float sum = 0.0f;
