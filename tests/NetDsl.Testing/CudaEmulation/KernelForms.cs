@@ -5,7 +5,7 @@ namespace NetDsl.Testing.CudaEmulation;
 /// <summary>
 /// The kernel forms a generated CUDA program uses. A form is a netdsl:: function that one of its __global__ kernels
 /// calls, or a functor it constructs (ThroughPool), with the template arguments that select code: flags and variants
-/// such as Bias, Act, Max and Team (see <see cref="TemplateParameter.SelectsCode"/>), not sizes. Programs that share a
+/// such as Bias, Act, Max and Team (<see cref="TemplateParameter.SelectsCode"/>), not sizes. Programs that share a
 /// form run the same code with other constants, so one emulated training step proves the form for all of them.
 /// Arguments are matched to parameters by the headers' declarations, defaults filled in, so a header that reorders,
 /// adds or drops parameters (sizes that become runtime arguments) needs no change here.
@@ -18,7 +18,7 @@ public sealed partial class KernelForms(IReadOnlyDictionary<string, TemplatePara
     /// <summary>Forms as the repository's headers (src/NetDsl.Runtime/Cuda/Kernels/*.cuh) declare them.</summary>
     public static KernelForms Shipped => shipped.Value;
 
-    /// <summary>The forms <paramref name="cudaSource"/>'s kernels use, e.g. <c>conv2d_forward_tc&lt;Bias=true, Act=1&gt;</c>.</summary>
+    /// <summary>The forms <paramref name="cudaSource"/>'s kernels use, such as <c>conv2d_forward_tc&lt;Bias=true, Act=1&gt;</c>.</summary>
     public SortedSet<string> Of(string cudaSource)
     {
         string source = CudaText.WithoutComments(cudaSource);
@@ -33,7 +33,7 @@ public sealed partial class KernelForms(IReadOnlyDictionary<string, TemplatePara
         return forms;
     }
 
-    /// <summary>The form of the call or construction at <paramref name="name"/>; null where the name is a type argument (netdsl::Block).</summary>
+    /// <summary>The form called or constructed at <paramref name="name"/>; null for a type argument (netdsl::Block).</summary>
     private string? FormAt(string body, Match name)
     {
         int next = name.Index + name.Length;
@@ -42,8 +42,7 @@ public sealed partial class KernelForms(IReadOnlyDictionary<string, TemplatePara
         {
             int close = CudaText.Closing(body, next);
             arguments = CudaText.SplitList(body[(next + 1)..close]);
-            next = close + 1;
-            while (next < body.Length && char.IsWhiteSpace(body[next])) next++;
+            for (next = close + 1; next < body.Length && char.IsWhiteSpace(body[next]); next++) { }
         }
         if (next >= body.Length || body[next] is not ('(' or '{')) return null;
 
@@ -52,7 +51,8 @@ public sealed partial class KernelForms(IReadOnlyDictionary<string, TemplatePara
             return arguments.Count == 0 ? function   // a plain function: netdsl::add, netdsl::step_seed
                 : throw new FormatException($"netdsl::{function}<{string.Join(", ", arguments)}> is called, but no header declares a template {function}");
         if (arguments.Count > parameters.Length)
-            throw new FormatException($"netdsl::{function} gets {arguments.Count} template arguments; the headers declare <{string.Join(", ", parameters.AsEnumerable())}>");
+            throw new FormatException($"netdsl::{function} gets {arguments.Count} template arguments; the headers declare " +
+                                      $"<{string.Join(", ", parameters.AsEnumerable())}>");
 
         // Explicit arguments, then defaults; parameters deduced from the call's arguments (a functor's type) stay out.
         var selecting = parameters.Select((p, i) => (p, Value: i < arguments.Count ? arguments[i] : p.Default))
