@@ -1,12 +1,12 @@
-using NetDsl.Testing;
 using NetDsl.Networks;
+using NetDsl.Testing;
 using NetDsl.Runtime.Tests.Networks;
 using NetDsl.Testing.CudaEmulation;
 
 namespace NetDsl.Runtime.Tests.CudaEmulation;
 
 /// <summary>
-/// The CUDA C each network generates, compiled with g++ against the emulation header and run on the CPU: one training
+/// The CUDA C each of <see cref="EmulatedNetworks"/> generates, compiled with g++ against the emulation header and run on the CPU: one training
 /// step's forward and backward must agree with the generated CPU program on the same batch, parameters and dropout
 /// seed. This is how CI proves the GPU kernels without a GPU. Batches of 3 and 5 leave the last whole-network tile
 /// (2 samples) short.
@@ -14,25 +14,19 @@ namespace NetDsl.Runtime.Tests.CudaEmulation;
 [Collection(EmulatedGpu.Collection)]
 public class GeneratedCudaTests
 {
-    public static TheoryData<string, int> Networks => new()
+    /// <summary>Every emulated network at batch 3; LeNet-5 and WholeTiny also at 5.</summary>
+    public static TheoryData<string, int> Networks
     {
-        { "LeNet5", 3 }, { "LeNet5", 5 }, { "LeNet5Classic", 3 }, { "EveryLayer", 3 }, { "PoolFirst", 3 }, { "GraphNet", 3 }, { "FashionVgg", 3 },
-        { "FusedPools", 3 }, { "FusedPoolsNoActivation", 3 }, { "WholeTiny", 3 }, { "WholeTiny", 5 }, { "ResNet20", 3 },
-    };
+        get
+        {
+            var data = new TheoryData<string, int> { { "LeNet5", 5 }, { "WholeTiny", 5 } };
+            foreach (string name in EmulatedNetworks.ByName.Keys) data.Add(name, 3);
+            return data;
+        }
+    }
 
-    private static (ICpuNetwork Network, CudaProgram Program) Create(string name) => name switch
-    {
-        "LeNet5" => (new LeNet5(), LeNet5.CudaProgram),
-        "LeNet5Classic" => (new LeNet5Classic(), LeNet5Classic.CudaProgram),
-        "EveryLayer" => (new EveryLayer(), EveryLayer.CudaProgram),
-        "PoolFirst" => (new PoolFirst(), PoolFirst.CudaProgram),
-        "GraphNet" => (new GraphNet(), GraphNet.CudaProgram),
-        "FusedPools" => (new FusedPools(), FusedPools.CudaProgram),
-        "FusedPoolsNoActivation" => (new FusedPoolsNoActivation(), FusedPoolsNoActivation.CudaProgram),
-        "WholeTiny" => (new WholeTiny(), WholeTiny.CudaProgram),
-        "ResNet20" => (new ResNet20(), ResNet20.CudaProgram),
-        _ => (new FashionVgg(), FashionVgg.CudaProgram),
-    };
+    private static (ICpuNetwork Network, CudaProgram Program) Create(string name) =>
+        (EmulatedNetworks.ByName[name].Create(), EmulatedNetworks.ByName[name].Program);
 
     [Theory]
     [MemberData(nameof(Networks))]

@@ -6,7 +6,7 @@ namespace NetDsl.Runtime.Tests.CudaEmulation;
 
 /// <summary>
 /// Every zoo network's generated CUDA C compiles (with template instantiation) under g++ and the emulation header.
-/// The 224×224 networks are too slow to run under emulation in CI; the small ones run in <see cref="GeneratedCudaTests"/>.
+/// Their kernel forms run under emulation in the small networks of <see cref="EmulatedNetworks"/>.
 /// </summary>
 public class ZooCudaCompilesTests
 {
