@@ -26,6 +26,9 @@ public sealed record CudaProgram(string Source, IReadOnlyList<CudaLaunch> Forwar
 /// </summary>
 public sealed record CudaLaunch(string Kernel, long PerSample, long Fixed, int Block = 0, long ItemsPerBlock = 0, int SharedBytes = 0)
 {
+    /// <summary>The block a backend launches grid-stride kernels with, and the optimizer kernels, which are not in the lists.</summary>
+    public const int GridStrideThreads = 256;
+
     public long Work(int n) => PerSample * n + Fixed;
 
     public bool Tiled => ItemsPerBlock > 0;
@@ -41,4 +44,7 @@ public interface IGpuNetwork
     CudaProgram GpuProgram { get; }
 
     ArenaLayout GpuArena { get; }
+
+    /// <summary>Where the network's [Network] attribute is written, so build-time kernel errors can point there.</summary>
+    SourceLocation Declaration { get; }
 }
