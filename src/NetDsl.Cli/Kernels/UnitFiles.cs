@@ -4,7 +4,8 @@ namespace NetDsl.Cli.Kernels;
 
 /// <summary>
 /// <c>--out</c>: per NVRTC unit its CUDA source with the headers beside it (so <c>nvcc -c NAME.cu</c> compiles it
-/// standalone), and once compiled its PTX, CUBIN and NVRTC log (ptxas' report).
+/// standalone), and once compiled its PTX, CUBIN and NVRTC log (ptxas' report); per network the kernel table as
+/// tab-separated values, for tools (bench/kernels-vs-driver.py checks it against the driver on a GPU).
 /// </summary>
 internal static class UnitFiles
 {
@@ -26,6 +27,12 @@ internal static class UnitFiles
             File.WriteAllBytes(PathOf(directory, unit.Source, ".cubin"), unit.Image.Bytes);
             WriteLog(directory, unit.Source, unit.Log);
         }
+        string[] header = ["kernel", "unit", "threads", "registers", "stack_frame", "spill_stores", "spill_loads", "static_shared",
+            "dynamic_shared", "blocks_per_sm", "active_warps", "max_warps"];
+        var rows = program.Kernels.Select(k => string.Join('\t', k.Name, Path.GetFileNameWithoutExtension(program.Units[k.Unit].Source.Name),
+            k.ThreadsPerBlock, k.Registers, k.StackFrameBytes, k.SpillStoreBytes, k.SpillLoadBytes, k.StaticSharedBytes, k.DynamicSharedBytes,
+            k.Occupancy.BlocksPerMultiprocessor, k.Occupancy.ActiveWarps, k.Occupancy.MaxWarps));
+        File.WriteAllLines(Path.Combine(directory, program.NetworkName + ".kernels.tsv"), [string.Join('\t', header), .. rows]);
     }
 
     public static void WriteLog(string directory, KernelSource unit, string log) => File.WriteAllText(PathOf(directory, unit, ".log"), log + "\n");
