@@ -9,6 +9,9 @@ namespace NetDsl.Cli.Kernels;
 /// </summary>
 internal sealed partial class MsBuildReport : KernelsReport
 {
+    /// <summary>One broken macro fails every kernel; the first errors say what the rest would.</summary>
+    const int MaxErrorsPerNetwork = 10;
+
     public override void Compiled(KernelsTarget target, CompiledGpuProgram program, KernelBudgets budgets, IReadOnlyList<BudgetViolation> violations)
     {
         foreach (var violation in violations) Error(target.Declaration.ToString(), KernelDiagnostics.For(violation.Budget), violation.Message);
@@ -23,9 +26,11 @@ internal sealed partial class MsBuildReport : KernelsReport
             .Select(m => $"{prefix}: {m.Groups["text"].Value} ({m.Groups["file"].Value} line {m.Groups["line"].Value})")
             .Concat(lines.Select(line => PtxasError().Match(line)).Where(m => m.Success).Select(m => $"{prefix}: ptxas: {m.Groups["text"].Value}"))
             .ToArray();
+        if (errors.Length == 0) errors = [$"{prefix}: {lines.FirstOrDefault(l => l.Length > 0) ?? "NVRTC left no log"}"];
+        if (errors.Length > MaxErrorsPerNetwork)
+            errors = [.. errors.Take(MaxErrorsPerNetwork), $"{prefix}: {errors.Length - MaxErrorsPerNetwork} more errors; `netdsl kernels --out DIR` writes NVRTC's whole log"];
         // NVRTC's own lines are not repeated: they would read as errors in files that exist only in memory.
-        foreach (string message in errors.Length > 0 ? errors : [$"{prefix}: {lines.FirstOrDefault(l => l.Length > 0) ?? "NVRTC left no log"}"])
-            Error(target.Declaration.ToString(), KernelDiagnostics.DoesNotCompile, message);
+        foreach (string message in errors) Error(target.Declaration.ToString(), KernelDiagnostics.DoesNotCompile, message);
     }
 
     public override void Failed(string id, string message) => Error("netdsl", id, message);
