@@ -10,10 +10,7 @@ internal abstract class KernelsReport
 
     public abstract void DidNotCompile(KernelsTarget target, ComputeCapability device, NvrtcCompileException error);
 
-    /// <summary>A failure no network is to blame for (no NVRTC, an assembly that does not load).</summary>
-    public abstract void Failed(string id, string message);
-
-    public abstract void Note(string message);
+    public void Note(string message) => Console.WriteLine(message);
 
     /// <summary>The line each network's report ends with.</summary>
     public static string Summary(KernelsTarget target, CompiledGpuProgram program) => string.Create(CultureInfo.InvariantCulture,

@@ -33,9 +33,8 @@ internal sealed partial class MsBuildReport : KernelsReport
         foreach (string message in errors) Error(target.Declaration.ToString(), KernelDiagnostics.DoesNotCompile, message);
     }
 
-    public override void Failed(string id, string message) => Error("netdsl", id, message);
-
-    public override void Note(string message) => Console.WriteLine(message);
+    /// <summary>A failure no network is to blame for (no NVRTC, an assembly that does not load).</summary>
+    public void Failed(string id, string message) => Error("netdsl", id, message);
 
     static void Error(string origin, string id, string message) => Console.WriteLine($"{origin}: error {id}: {OneLine(message)}");
 

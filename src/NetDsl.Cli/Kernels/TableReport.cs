@@ -36,10 +36,6 @@ internal sealed class TableReport : KernelsReport
         Console.WriteLine($"{target.Name} {device.RealArchitecture}: does not compile");
     }
 
-    public override void Failed(string id, string message) => Console.WriteLine($"error: {message}");
-
-    public override void Note(string message) => Console.WriteLine(message);
-
     /// <summary>"0", or stores + loads, red when over budget.</summary>
     static string Spills(int stores, int loads, KernelBudgets budgets)
     {

@@ -27,7 +27,7 @@ public sealed record KernelBudgets(int MaxSpillBytes, double MinimumOccupancy)
     /// <summary>
     /// 16 of an H100/H200 SM's 64 warps. Below that an SM has too few warps to hide global-memory and tensor-core
     /// latency (each of its 4 schedulers would have at most 4 to pick from); it is the usual floor for GEMM-like
-    /// kernels, which hide the rest with instruction-level parallelism. A start: the lead raises it as kernels improve.
+    /// kernels, which hide the rest with instruction-level parallelism. A starting point, to rise as the kernels improve.
     /// </summary>
     public const double Sm90OccupancyFloor = 0.25;
 
