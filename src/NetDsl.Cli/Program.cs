@@ -2,8 +2,12 @@ using System.CommandLine;
 using NetDsl.Cli.Commands;
 using Spectre.Console;
 
-// Piped output has no terminal width; Spectre would assume 80 columns and wrap tables.
-if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 132;
+// Piped output has no terminal: Spectre would assume 80 columns and wrap tables, and still write colour codes.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 132;
+    AnsiConsole.Profile.Capabilities.Ansi = false;
+}
 
 var root = new RootCommand("netdsl: declare, train, run and inspect convolutional networks compiled from C#.")
 {
@@ -12,5 +16,6 @@ var root = new RootCommand("netdsl: declare, train, run and inspect convolutiona
     SummaryCommand.Create(),
     BenchCommand.Create(),
     GpuCheckCommand.Create(),
+    KernelsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -32,6 +32,9 @@ public sealed record CudaLaunch(string Kernel, long PerSample, long Fixed, int B
     /// <summary>The layer direction this launch runs, e.g. "layer1_0_conv1_forward"; the kernel may serve several.</summary>
     public string Layer { get => field ?? Kernel; init; }
 
+    /// <summary>The block a backend launches grid-stride kernels with, and the optimizer kernels, which are not in the lists.</summary>
+    public const int GridStrideThreads = 256;
+
     public long Work(int n) => PerSample * n + Fixed;
 
     public bool Tiled => ItemsPerBlock > 0;
@@ -47,4 +50,7 @@ public interface IGpuNetwork
     CudaProgram GpuProgram { get; }
 
     ArenaLayout GpuArena { get; }
+
+    /// <summary>Where the network's [Network] attribute is written, so build-time kernel errors can point there.</summary>
+    SourceLocation Declaration { get; }
 }

@@ -24,7 +24,9 @@ internal static class CommonOptions
         catch (Exception e) when (e is NetDsl.Runtime.Data.DatasetNotFoundException or InvalidDataException or IOException or ArgumentException
             or NetDsl.Runtime.Cuda.CudaUnavailableException)
         {
-            Spectre.Console.AnsiConsole.MarkupLine($"[red]error:[/] {Spectre.Console.Markup.Escape(e.Message)}");
+            // Not through Spectre, which would wrap a long message into several lines.
+            Spectre.Console.AnsiConsole.Markup("[red]error:[/] ");
+            Console.WriteLine(e.Message);
             return 2;
         }
     }

@@ -19,6 +19,7 @@ internal static class LayoutEmitter
         WriteParameterSlices(w, plan);
         WriteDescription(w, plan);
         WriteArena(w);
+        WriteDeclaration(w, plan.Spec);
         WriteStages(w, plan);
         WriteInitialization(w, plan);
         return w.Close().ToString();
@@ -145,6 +146,17 @@ internal static class LayoutEmitter
         w.Line();
         w.Line(CodeWriter.GeneratedCode);
         w.Line("global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;");
+        w.Line();
+    }
+
+    /// <summary>Where [Network] is written, as the compiler saw it: `netdsl kernels` points build errors about the GPU program there.</summary>
+    private static void WriteDeclaration(CodeWriter w, NetworkSpec spec)
+    {
+        var start = spec.Location?.LineSpan.Start;
+        w.Line("/// <summary>Where this network's [Network] attribute is written; build-time kernel errors point here.</summary>");
+        w.Line(CodeWriter.GeneratedCode);
+        w.Line($"global::NetDsl.Runtime.SourceLocation global::NetDsl.Runtime.IGpuNetwork.Declaration => new({CodeWriter.Literal(spec.Location?.FilePath ?? "")}, "
+             + $"{(start?.Line ?? 0) + 1}, {(start?.Character ?? 0) + 1});");
         w.Line();
     }
 

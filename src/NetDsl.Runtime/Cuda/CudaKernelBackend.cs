@@ -3,36 +3,36 @@ using static NetDsl.Runtime.Cuda.CudaApi;
 namespace NetDsl.Runtime.Cuda;
 
 /// <summary>
-/// Runs a generated program on a GPU: compiles its source with NVRTC for the device (through the on-disk
-/// <see cref="CudaKernelCache"/>), loads the module and enqueues launches, copies and clears in order on one stream,
-/// which the driver's stream capture records into CUDA graphs.
+/// Runs a generated program on a GPU: compiles its units (<see cref="GpuProgramCompiler.Units"/>) with NVRTC for the
+/// device (through the on-disk <see cref="CudaKernelCache"/>), loads a module per unit and enqueues launches, copies
+/// and clears in order on one stream, which the driver's stream capture records into CUDA graphs.
 /// </summary>
 public sealed class CudaKernelBackend : IKernelBackend
 {
     private readonly CudaDevice _device;
     private readonly CudaStream _stream;
-    private readonly CudaModule _module;
+    private readonly List<CudaModule> _modules;
     private readonly Dictionary<string, CudaKernel> _kernels = new(StringComparer.Ordinal);
     private readonly SharedMemoryOptIn _sharedMemory;
 
     public CudaKernelBackend(CudaDevice device, CudaProgram program, string networkName, CudaKernelCache? cache = null)
     {
         _device = device;
-        var source = new KernelSource(program.Source, networkName + ".cu", Headers.Value, ["--std=c++17", "--use_fast_math"], networkName);
-        _module = (cache ?? new CudaKernelCache()).LoadModule(device, source);
+        cache ??= new CudaKernelCache();
+        _modules = [];
+        try
+        {
+            foreach (var unit in GpuProgramCompiler.Units(program, networkName)) _modules.Add(cache.LoadModule(device, unit));
+        }
+        catch
+        {
+            foreach (var module in _modules) module.Dispose();
+            throw;
+        }
         _stream = device.CreateStream();
         _sharedMemory = new SharedMemoryOptIn((kernel, bytes) => CudaException.Check(
             cuFuncSetAttribute(Kernel(kernel).Handle, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes)));
     }
-
-    /// <summary>netdsl_abi.cuh and netdsl_kernels.cuh, embedded in this assembly.</summary>
-    public static readonly Lazy<IReadOnlyList<(string Name, string Source)>> Headers = new(() =>
-        CudaProgram.Headers.Select(name =>
-        {
-            using var stream = typeof(CudaKernelBackend).Assembly.GetManifestResourceStream(name)
-                ?? throw new InvalidOperationException($"The runtime assembly lacks its embedded CUDA header {name}.");
-            return (name, new StreamReader(stream).ReadToEnd());
-        }).ToArray());
 
     public IKernelBuffer Allocate(long bytes)
     {
@@ -43,7 +43,8 @@ public sealed class CudaKernelBackend : IKernelBackend
 
     public IHostBuffer AllocateHost(long bytes) => new HostBuffer(_device.AllocatePinned<byte>(checked((int)Math.Max(bytes, 4))));
 
-    public (uint Grid, uint Block) Shape(long work) => ((uint)Math.Clamp((work + 255) / 256, 1, 65_535), 256);
+    public (uint Grid, uint Block) Shape(long work) =>
+        ((uint)Math.Clamp((work + CudaLaunch.GridStrideThreads - 1) / CudaLaunch.GridStrideThreads, 1, 65_535), CudaLaunch.GridStrideThreads);
 
     public void Launch(string kernel, uint grid, uint block, uint sharedBytes, in NetDslArgs args)
     {
@@ -71,13 +72,16 @@ public sealed class CudaKernelBackend : IKernelBackend
     public void Dispose()
     {
         _stream.Dispose();
-        _module.Dispose();
+        foreach (var module in _modules) module.Dispose();
     }
 
+    /// <summary>The kernel from the first unit that defines it (a header's kernels are in every unit).</summary>
     private CudaKernel Kernel(string name)
     {
-        if (!_kernels.TryGetValue(name, out var kernel)) _kernels[name] = kernel = _module.GetKernel(name);
-        return kernel;
+        if (_kernels.TryGetValue(name, out var kernel)) return kernel;
+        foreach (var module in _modules.SkipLast(1))
+            if (module.TryGetKernel(name) is { } found) return _kernels[name] = found;
+        return _kernels[name] = _modules[^1].GetKernel(name);   // or the error naming the kernel
     }
 
     private sealed class Buffer(DeviceBuffer buffer) : IKernelBuffer

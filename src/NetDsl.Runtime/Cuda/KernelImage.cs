@@ -11,5 +11,9 @@ public enum KernelImageKind
 
 /// <summary>A compiled module, ready for <see cref="CudaDevice.LoadModule"/>.</summary>
 /// <param name="Target">The architecture it was compiled for, e.g. sm_90 or compute_86.</param>
-/// <param name="CompileLog">NVRTC's warnings, if any; not kept by <see cref="CudaKernelCache"/>.</param>
-public sealed record KernelImage(KernelImageKind Kind, string Target, byte[] Bytes, string CompileLog = "");
+/// <param name="CompileLog">NVRTC's log: warnings, and ptxas' report per function under --ptxas-options=-v; not kept by <see cref="CudaKernelCache"/>.</param>
+public sealed record KernelImage(KernelImageKind Kind, string Target, byte[] Bytes, string CompileLog = "")
+{
+    /// <summary>The PTX NVRTC generated, when <see cref="Nvrtc"/> was asked for it (withPtx); not kept by <see cref="CudaKernelCache"/>.</summary>
+    public string? Ptx { get; init; }
+}

@@ -25,10 +25,11 @@ public static unsafe class Nvrtc
         string source, string name, IReadOnlyList<(string Name, string Source)> headers, string[] options, string networkName) =>
         Compile(source, name, headers, options, networkName, CurrentDevice());
 
-    /// <summary>Compiles for a GPU of compute capability <paramref name="device"/>.</summary>
+    /// <summary>Compiles for a GPU of compute capability <paramref name="device"/>; no GPU or driver is needed.</summary>
+    /// <param name="withPtx">Also keep the PTX that a CUBIN was assembled from, in <see cref="KernelImage.Ptx"/>.</param>
     public static KernelImage Compile(
         string source, string name, IReadOnlyList<(string Name, string Source)> headers, IReadOnlyList<string> options,
-        string networkName, ComputeCapability device)
+        string networkName, ComputeCapability device, bool withPtx = false)
     {
         if (options.FirstOrDefault(IsArchitectureOption) is { } architecture)
             throw new ArgumentException($"Leave out '{architecture}': the architecture comes from the device.", nameof(options));
@@ -47,7 +48,9 @@ public static unsafe class Nvrtc
                 throw new NvrtcException(result,
                     $"nvrtcCompileProgram({name} of network {networkName}) failed: {NvrtcException.Name(result)} ({(int)result}); options: {string.Join(' ', allOptions)}\n{log}".TrimEnd());
             byte[] image = target.Kind == KernelImageKind.Cubin ? Cubin(program) : Ptx(program);
-            return new KernelImage(target.Kind, target.Architecture, image, log);
+            // nvrtcGetPTX still answers after a real-architecture compile: the CUBIN is assembled from that PTX.
+            string? ptx = !withPtx ? null : Utf8.Terminated(target.Kind == KernelImageKind.Ptx ? image : Ptx(program));
+            return new KernelImage(target.Kind, target.Architecture, image, log) { Ptx = ptx };
         }
         finally
         {

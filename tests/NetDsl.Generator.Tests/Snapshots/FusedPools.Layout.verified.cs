@@ -122,6 +122,10 @@ partial class FusedPools : global::NetDsl.Runtime.ICpuNetwork
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;
 
+    /// <summary>Where this network's [Network] attribute is written; build-time kernel errors point here.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
+    global::NetDsl.Runtime.SourceLocation global::NetDsl.Runtime.IGpuNetwork.Declaration => new("Networks.cs", 3, 2);
+
     /// <summary>A: (N,2,12,12) -> (N,3,6,6).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public partial global::NetDsl.Stage A => s_description.Stages[0];

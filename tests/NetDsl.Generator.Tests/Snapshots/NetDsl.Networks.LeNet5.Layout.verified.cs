@@ -135,6 +135,10 @@ partial class LeNet5 : global::NetDsl.Runtime.ICpuNetwork
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;
 
+    /// <summary>Where this network's [Network] attribute is written; build-time kernel errors point here.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
+    global::NetDsl.Runtime.SourceLocation global::NetDsl.Runtime.IGpuNetwork.Declaration => new("Networks.cs", 8, 2);
+
     /// <summary>C1: (N,1,28,28) -> (N,6,14,14).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public partial global::NetDsl.Stage C1 => s_description.Stages[0];

@@ -120,6 +120,10 @@ partial class Strided : global::NetDsl.Runtime.ICpuNetwork
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;
 
+    /// <summary>Where this network's [Network] attribute is written; build-time kernel errors point here.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
+    global::NetDsl.Runtime.SourceLocation global::NetDsl.Runtime.IGpuNetwork.Declaration => new("Networks.cs", 3, 2);
+
     /// <summary>Stem: (N,3,17,17) -> (N,3,17,17).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public partial global::NetDsl.Stage Stem => s_description.Stages[0];

@@ -9,7 +9,7 @@ public class EmbeddedHeadersTests
     [Fact]
     public void Every_header_a_program_includes_is_embedded_as_in_the_source_tree()
     {
-        var embedded = CudaKernelBackend.Headers.Value;
+        var embedded = GpuProgramCompiler.Headers;
 
         Assert.Equal(CudaProgram.Headers, embedded.Select(h => h.Name));
         foreach (var (name, source) in embedded)

@@ -14,7 +14,7 @@ public partial class NvrtcCompatibilityTests
     public static TheoryData<string> Sources()
     {
         var data = new TheoryData<string>();
-        foreach (var (name, _) in CudaKernelBackend.Headers.Value) data.Add("header " + name);
+        foreach (var (name, _) in GpuProgramCompiler.Headers) data.Add("header " + name);
         foreach (var name in Zoo.Names) data.Add("network " + name);
         return data;
     }
@@ -24,10 +24,10 @@ public partial class NvrtcCompatibilityTests
     public void Cuda_source_uses_nothing_nvrtc_lacks(string which)
     {
         string source = which.StartsWith("header ", StringComparison.Ordinal)
-            ? CudaKernelBackend.Headers.Value.Single(h => "header " + h.Name == which).Source
+            ? GpuProgramCompiler.Headers.Single(h => "header " + h.Name == which).Source
             : ((IGpuNetwork)Zoo.Create(which["network ".Length..])).GpuProgram.Source;
         string code = EmulationOnly().Replace(Comments().Replace(source, ""), "");
-        var headers = CudaKernelBackend.Headers.Value.Select(h => h.Name).ToHashSet();
+        var headers = GpuProgramCompiler.Headers.Select(h => h.Name).ToHashSet();
 
         foreach (Match include in Include().Matches(code))
             Assert.True(headers.Contains(include.Groups[1].Value), $"{which} includes {include.Value}: only the embedded headers exist under NVRTC");
