@@ -119,7 +119,7 @@ internal static class CudaEmitter
         private void Kernel(List<Launch> launches, Launch launch, string narration, params string[] body)
         {
             // Only tensor-core convolutions have tiled launches here (whole networks are CudaWholeNetworkEmitter's).
-            string bounds = launch.Block > 0 ? $"__launch_bounds__({launch.Block}, {TensorCorePlan.BlocksPerSm}) " : "";
+            string bounds = launch.Block > 0 ? $"__launch_bounds__({launch.Block}, NETDSL_TC_BLOCKS_PER_SM) " : "";
             var (kernel, values) = _kernels.Add(narration, bounds, body);
             launches.Add(launch with { Name = kernel, Values = values, Layer = launch.Name });
         }

@@ -13,12 +13,6 @@ internal sealed class TensorCorePlan
 {
     public const int Tile = 64, Threads = 128, KStep = 32;
 
-    /// <summary>
-    /// Blocks each SM must fit (__launch_bounds__'s second argument), which caps ptxas at 128 registers a thread: 16
-    /// warps, the 25 % occupancy floor of KernelBudgets on sm_90. The GEMM needs about 100 (32 accumulators, 32 gathered
-    /// values in flight, 16 fragment registers) and fits without spilling.
-    /// </summary>
-    public const int BlocksPerSm = 4;
 
     /// <summary>Two stages of the shared tiles As[64][32 + 4] and Bs[32][64 + 8], in bytes (36 KiB).</summary>
     public const int SharedBytes = 2 * 4 * (Tile * (KStep + 4) + KStep * (Tile + 8));

@@ -52,7 +52,7 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         #define LAUNCH_VALUE(value) (value)
 
         // Stem.0 Conv 3x3/1 pad 1 no bias: (N,8,12,12) -> (N,32,12,12), 2,304 params, on tensor cores (TF32), 64x64 tiles
-        extern "C" __global__ void __launch_bounds__(128, 4) conv2d_forward_tc_0(NetDslArgs a)
+        extern "C" __global__ void __launch_bounds__(128, NETDSL_TC_BLOCKS_PER_SM) conv2d_forward_tc_0(NetDslArgs a)
         {
             netdsl::conv2d_forward_tc<false, 0>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), nullptr, netdsl::conv_shape(a.values + 3), a.n);
         }
@@ -77,7 +77,7 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         }
 
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, fused with Body.1 Relu, on tensor cores (TF32), 64x64 tiles
-        extern "C" __global__ void __launch_bounds__(128, 4) conv2d_forward_tc_1(NetDslArgs a)
+        extern "C" __global__ void __launch_bounds__(128, NETDSL_TC_BLOCKS_PER_SM) conv2d_forward_tc_1(NetDslArgs a)
         {
             netdsl::conv2d_forward_tc<true, 1>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), PARAM(a.values[3]), netdsl::conv_shape(a.values + 4), a.n);
         }
@@ -132,7 +132,7 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         }
 
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, through Body.1 Relu: weight gradient, on tensor cores (TF32), 64x64 tiles, the batch split 4 ways into scratch
-        extern "C" __global__ void __launch_bounds__(128, 4) conv2d_weight_partials_tc_0(NetDslArgs a)
+        extern "C" __global__ void __launch_bounds__(128, NETDSL_TC_BLOCKS_PER_SM) conv2d_weight_partials_tc_0(NetDslArgs a)
         {
             netdsl::conv2d_weight_partials_tc<1>(a.scratch, GRAD(a.values[0]), SLOT(a.values[1]), SLOT(a.values[2]), netdsl::conv_shape(a.values + 3), a.values[12], a.n);
         }
@@ -144,7 +144,7 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         }
 
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, through Body.1 Relu: input gradient, on tensor cores (TF32), 64x64 tiles
-        extern "C" __global__ void __launch_bounds__(128, 4) conv2d_backward_input_tc_0(NetDslArgs a)
+        extern "C" __global__ void __launch_bounds__(128, NETDSL_TC_BLOCKS_PER_SM) conv2d_backward_input_tc_0(NetDslArgs a)
         {
             netdsl::conv2d_backward_input_tc<1>(GRAD(a.values[0]), GRAD(a.values[1]), SLOT(a.values[2]), PARAM(a.values[3]), netdsl::conv_shape(a.values + 4), a.n);
         }
@@ -168,7 +168,7 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         }
 
         // Stem.0 Conv 3x3/1 pad 1 no bias: (N,8,12,12) -> (N,32,12,12), 2,304 params: weight gradient, on tensor cores (TF32), 64x64 tiles, the batch split 4 ways into scratch
-        extern "C" __global__ void __launch_bounds__(128, 4) conv2d_weight_partials_tc_1(NetDslArgs a)
+        extern "C" __global__ void __launch_bounds__(128, NETDSL_TC_BLOCKS_PER_SM) conv2d_weight_partials_tc_1(NetDslArgs a)
         {
             netdsl::conv2d_weight_partials_tc<0>(a.scratch, GRAD(a.values[0]), nullptr, SLOT(a.values[1]), netdsl::conv_shape(a.values + 2), a.values[11], a.n);
         }

@@ -43,6 +43,15 @@ __device__ __forceinline__ ConvShape conv_shape(const long long* v)
 namespace tc {
 
 constexpr int BM = 64, BN = 64, BK = 32, Threads = 128;
+
+// Blocks an SM must fit, __launch_bounds__'s second argument, which caps ptxas's registers: 4 on sm_90 (128 registers,
+// 16 warps: the 25 % occupancy floor of KernelBudgets), where the GEMM fits them without spilling; 3 elsewhere (up to
+// 170), because sm_80's ptxas spills a few bytes of the forward GEMM at 128.
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+#define NETDSL_TC_BLOCKS_PER_SM 4
+#else
+#define NETDSL_TC_BLOCKS_PER_SM 3
+#endif
 constexpr int AStride = BK + 4, BStride = BN + 8;
 constexpr int StageFloats = BM * AStride + BK * BStride, SharedFloats = 2 * StageFloats;
 
@@ -80,7 +89,8 @@ __device__ __forceinline__ void mma_tf32(float (&d)[4], const unsigned (&a)[4], 
 // One block's 64×64 tile of C at (m0, n0) over depth [k0, k1). Each thread gathers, per K step, one depth of A for 16
 // rows and one column of B for 16 depths, so what depends only on its column (B: the sample and window origin) or its
 // depth (A) is worked out once per step or tile, not per element. A Problem gives rows() (M), columns() (N),
-// depth(k) and a(depth, m) for A, column(n) and b(column, k) for B, and output(n) then store(output, m, value) for C.
+// depth(k) and a(depth, m) for A, column(n) and b(column, k) for B, and for C outputs(n), then output(outputs, δ) for
+// column n + δ (δ < 32) and store(output, m, value).
 // (A thread keeping one depth of B and 16 columns instead would hold 16 columns' worth of indices across the K loop.)
 template <class Problem>
 __device__ void gemm_tile(const Problem& p, int m0, int n0, int k0, int k1)
@@ -95,6 +105,8 @@ __device__ void gemm_tile(const Problem& p, int m0, int n0, int k0, int k1)
     const int M = p.rows(), N = p.columns();
     const bool columnInside = n0 + bn < N;
     const auto column = p.column(columnInside ? n0 + bn : 0);
+    const int firstOutput = n0 + wn + 2 * t;
+    const auto outputs = p.outputs(firstOutput < N ? firstOutput : 0);
 
     float acc[2][4][4] = {};
     float ra[PerThread], rb[PerThread];
@@ -162,15 +174,15 @@ NETDSL_UNROLL
         __syncthreads();
     }
 
-    // Each thread holds 8 columns (j, and the pair 2t, 2t + 1) of 4 rows each (i, and g or g + 8).
+    // Each thread holds 8 columns (j, and the pair 2t, 2t + 1) of 4 rows each (i, and g or g + 8), found from its
+    // first column (split before the K loop, so the sizes it divides by need no registers through it).
 NETDSL_UNROLL
     for (int j = 0; j < 4; j++)
 NETDSL_UNROLL
         for (int c = 0; c < 2; c++)
         {
-            const int n = n0 + wn + 8 * j + 2 * t + c;
-            if (n >= N) continue;
-            const auto output = p.output(n);
+            if (firstOutput + 8 * j + c >= N) continue;
+            const long long output = p.output(outputs, 8 * j + c);
 NETDSL_UNROLL
             for (int i = 0; i < 2; i++)
 NETDSL_UNROLL
@@ -197,6 +209,23 @@ __device__ __forceinline__ long long plane_offset(int sample, int channels, int 
 {
     return (long long)sample * channels * spatial + position;
 }
+
+// Column col = (sample, position) of an (n, C, spatial) output; plus(δ) steps to column col + δ without dividing.
+struct Position
+{
+    int sample, position;
+    static __device__ Position of(int col, const Divider& byH, const Divider& byW)
+    {
+        int sample = byH.div(byW.div(col));
+        return {sample, col - sample * byH.d * byW.d};
+    }
+    __device__ long long plus(int delta, int spatial, int channels) const
+    {
+        int s = sample, p = position + delta;
+        while (p >= spatial) p -= spatial, s++;
+        return plane_offset(s, channels, spatial, p);
+    }
+};
 
 // ---- the three convolution problems --------------------------------------------------------------------------------
 // Splits a depth or column index (c, kh, kw) of a K×K window: two multiply-highs, as a constant K would cost.
@@ -241,11 +270,8 @@ struct ConvForward
         int ih = c.ih + kh, iw = c.iw + kw;
         return ih >= 0 && ih < s.h && iw >= 0 && iw < s.w ? c.x[(ci * s.h + ih) * s.w + iw] : 0.0f;
     }
-    __device__ long long output(int col) const
-    {
-        int spatial = s.ho * s.wo, sample = byHo.div(byWo.div(col));
-        return plane_offset(sample, s.co, spatial, col - sample * spatial);
-    }
+    __device__ Position outputs(int col) const { return Position::of(col, byHo, byWo); }
+    __device__ long long output(Position first, int delta) const { return first.plus(delta, s.ho * s.wo, s.co); }
     __device__ void store(long long o, int co, float v) const
     {
         y[o + (long long)co * s.ho * s.wo] = activate<Act>(v + (Bias ? bias[co] : 0.0f));
@@ -290,11 +316,8 @@ struct ConvBackwardInput
         long long o = c.sample + (co * s.ho + oh) * s.wo + ow;
         return through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
     }
-    __device__ long long output(int col) const
-    {
-        int spatial = s.h * s.w, sample = byH.div(byW.div(col));
-        return plane_offset(sample, s.ci, spatial, col - sample * spatial);
-    }
+    __device__ Position outputs(int col) const { return Position::of(col, byH, byW); }
+    __device__ long long output(Position first, int delta) const { return first.plus(delta, s.h * s.w, s.ci); }
     __device__ void store(long long o, int ci, float v) const { dx[o + (long long)ci * s.h * s.w] = v; }
 };
 
@@ -336,7 +359,8 @@ struct ConvWeightPartials
         int ih = oh * s.s + c.kh, iw = (position - oh * s.wo) * s.s + c.kw;
         return ih >= 0 && ih < s.h && iw >= 0 && iw < s.w ? c.x[sample * (s.ci * s.h * s.w) + ih * s.w + iw] : 0.0f;
     }
-    __device__ long long output(int col) const { return (long long)split * s.co * columns() + col; }
+    __device__ int outputs(int col) const { return col; }
+    __device__ long long output(int first, int delta) const { return (long long)split * s.co * columns() + first + delta; }
     __device__ void store(long long o, int co, float v) const { partials[o + (long long)co * columns()] = v; }
 };
 
