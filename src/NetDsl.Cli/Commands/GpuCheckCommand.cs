@@ -30,10 +30,13 @@ internal static class GpuCheckCommand
     private static int Run(string[] names, int batch, string? output)
     {
         using var device = CudaDevice.Open();
-        var cache = new CudaKernelCache(Path.Combine(Path.GetTempPath(), $"netdsl-gpucheck-{Environment.ProcessId}"));
+        // A folder of its own, so the first compile of each network is cold (process ids repeat in fresh containers).
+        var cache = new CudaKernelCache(Path.Combine(Path.GetTempPath(), $"netdsl-gpucheck-{Guid.NewGuid():N}"));
         var table = new Table().AddColumns("network", "cold compile", "cached load", "loss CPU", "loss GPU", "max |Δupdate| / max |update|", "verdict");
-        var report = new List<string> { $"# gpucheck on {device.Name} ({device.ComputeCapability.RealArchitecture}, driver {device.DriverVersion})", "",
+        var header = new List<string> { $"# gpucheck on {device.Name} ({device.ComputeCapability.RealArchitecture}, driver {device.DriverVersion})", "",
             "| network | cold compile | cached load | loss CPU | loss GPU | max |Δupdate| / max |update| | verdict |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |" };
+        // The report grows row by row, so a run cut short by a time limit still leaves what it checked.
+        if (output is not null) File.WriteAllLines(output, header);
         int failures = 0;
         foreach (var name in names)
         {
@@ -60,10 +63,10 @@ internal static class GpuCheckCommand
             failures += pass ? 0 : 1;
             string[] row = [name, $"{cold.TotalMilliseconds:N0} ms", $"{warm.TotalMilliseconds:N1} ms", $"{cpuLoss:G6}", $"{gpuLoss:G6}", $"{worst:E2}", pass ? "pass" : "FAIL"];
             table.AddRow(row.Select(Markup.Escape).ToArray());
-            report.Add("| " + string.Join(" | ", row) + " |");
+            Console.WriteLine(string.Join("  ", row));
+            if (output is not null) File.AppendAllLines(output, ["| " + string.Join(" | ", row) + " |"]);
         }
         AnsiConsole.Write(table);
-        if (output is not null) File.WriteAllLines(output, report);
         AnsiConsole.MarkupLine(failures == 0 ? "[green]Every network's GPU step matches the CPU.[/]" : $"[red]{failures} network(s) differ.[/]");
         return failures == 0 ? 0 : 1;
     }

@@ -6,9 +6,10 @@ namespace NetDsl.Generator.Emitting;
 
 /// <summary>
 /// One kernel per distinct body rather than one per layer. NVRTC's time grows with the number of kernels (ptxas compiles
-/// each one whole), and deep networks repeat the same layer at different places: ResNet-50's 577 layer kernels are 34
-/// distinct bodies once the buffer offsets, element counts and shapes (tensor-core convolutions, BatchNorm) move into the launch, which passes
-/// them in <c>NetDslArgs.values</c> (netdsl_abi.cuh). Everything else (template arguments, constants) stays in the body.
+/// each one whole), and deep networks repeat the same layer at different places: ResNet-50's 577 layer kernels are 21
+/// distinct bodies once the buffer offsets, element counts and shapes (tensor-core convolutions, BatchNorm) move into
+/// the launch, which passes them in <c>NetDslArgs.values</c> (netdsl_abi.cuh). Everything else (template arguments,
+/// constants) stays in the body.
 /// </summary>
 internal sealed class SharedKernels
 {
