@@ -14,7 +14,7 @@ trap 'rm -rf "$results"' EXIT
 abort() { echo "$1" >&2; echo "0 passed, 0 failed"; exit 1; }
 
 # The real-NVRTC tests compile every network: without a compiler they would prove nothing.
-bash scripts/get-nvrtc.sh ||
+bash scripts/get-nvrtc.sh all ||
   abort "scripts/get-nvrtc.sh could not fetch NVRTC into .nvrtc/ (output above), and the NVRTC tests need it: check access to deb.debian.org"
 dotnet build NetDsl.sln -c Release -warnaserror -nologo -v quiet || abort "build failed"
 

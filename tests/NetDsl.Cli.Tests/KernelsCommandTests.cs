@@ -51,6 +51,24 @@ public sealed class KernelsCommandTests : IDisposable
         Assert.StartsWith("lenet5 sm_80: 6 kernels", result.Lines[^1]);
     }
 
+    /// <summary>
+    /// Both NVRTCs scripts/get-nvrtc.sh fetches, each named by its full path (no LD_LIBRARY_PATH): the builtins library
+    /// beside it must be loaded first, or every compile fails with NVRTC_ERROR_BUILTIN_OPERATION_FAILURE.
+    /// </summary>
+    [Theory]
+    [InlineData("11.8", "libnvrtc.so.11.2")]
+    [InlineData("12.4", "libnvrtc.so.12")]
+    public void Each_fetched_nvrtc_named_by_its_path_compiles_resnet50_without_spilling(string version, string library)
+    {
+        string path = Path.Combine(Processes.RepositoryRoot, ".nvrtc", version, library);
+        Assert.True(File.Exists(path), $"{path} is missing: run scripts/get-nvrtc.sh all");
+
+        var result = Processes.Netdsl(["kernels", "resnet50", "--arch", "sm_90"], new Dictionary<string, string> { ["NETDSL_NVRTC"] = path });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"^resnet50 sm_90: \d+ kernels, max registers \d+, spill bytes 0, compile \d+\.\d s$", result.Lines[^1]);
+    }
+
     [Fact]
     public void Without_nvrtc_one_line_names_the_script_that_gets_it()
     {

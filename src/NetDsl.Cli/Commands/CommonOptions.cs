@@ -22,7 +22,7 @@ internal static class CommonOptions
             return command();
         }
         catch (Exception e) when (e is NetDsl.Runtime.Data.DatasetNotFoundException or InvalidDataException or IOException or ArgumentException
-            or NetDsl.Runtime.Cuda.CudaUnavailableException)
+            or NetDsl.Runtime.Cuda.CudaUnavailableException or NetDsl.Runtime.Cuda.NvrtcException)
         {
             // Not through Spectre, which would wrap a long message into several lines.
             Spectre.Console.AnsiConsole.Markup("[red]error:[/] ");

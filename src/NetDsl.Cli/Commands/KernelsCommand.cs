@@ -98,7 +98,7 @@ internal static class KernelsCommand
         {
             return Run(settings, report);
         }
-        catch (CudaUnavailableException e)
+        catch (Exception e) when (e is CudaUnavailableException or NvrtcException)   // no NVRTC, or one that cannot work
         {
             report.Failed(KernelDiagnostics.NoCompiler, e.Message);
         }
