@@ -5,10 +5,11 @@ using NetDsl.Generator.Model;
 namespace NetDsl.Generator.Emitting;
 
 /// <summary>
-/// Emits <c>Name.Cuda.g.cs</c>: the network as CUDA C, one kernel per layer direction with every size a template
-/// constant (the device functions live in netdsl_kernels.cuh, named as the CPU kernels), plus the launch plan. Buffers
-/// and offsets are the CPU workspace's, so the two paths can be compared element for element. Small chain networks
-/// get three whole-network kernels instead (<see cref="CudaWholeNetworkEmitter"/>).
+/// Emits <c>Name.Cuda.g.cs</c>: the network as CUDA C, each layer direction written as a call into the device functions
+/// of netdsl_kernels.cuh (named as the CPU kernels), and the launch plan. Layers whose calls differ only in their
+/// numbers share one kernel (<see cref="SharedKernels"/>). Buffers and offsets are the CPU workspace's, so the two paths
+/// can be compared element for element. Small chain networks get three whole-network kernels instead
+/// (<see cref="CudaWholeNetworkEmitter"/>).
 /// </summary>
 internal static class CudaEmitter
 {

@@ -1,5 +1,6 @@
 // NetDsl's CUDA layer library: one device function per layer direction, the same names and semantics as the CPU
-// kernels (src/NetDsl.Runtime/Cpu). Sizes are template arguments, so every generated kernel has them as constants.
+// kernels (src/NetDsl.Runtime/Cpu). Sizes are mostly template arguments, constants in the generated kernel; where one
+// kernel serves layers of many shapes (BatchNorm, the tensor-core convolutions) they come from the launch's values.
 // Every function is a loop over independent outputs shared by a team: by default the whole grid (grid-stride: any
 // grid is correct, there are no atomics, and results do not depend on the launch shape), or with netdsl::Block the
 // threads of one block working on its tile of samples in shared memory (the whole-network kernels). This is the
