@@ -41,4 +41,43 @@ public sealed class MathTests
         }).ToArray();
         NumericAssert.Close(expected, y, 1e-6);
     }
+
+    /// <summary>
+    /// netdsl::Divider (one multiply-high and a shift) equals integer division for every divisor a shape can have and
+    /// numerators up to 2³¹ − 1: each thread takes divisors d ≡ thread (mod 64) up to 70,000 and checks numerators around
+    /// multiples of d, powers of two and the top of the range. Counts the mismatches per thread.
+    /// </summary>
+    [Fact]
+    public void Divider_divides_exactly_below_two_to_the_31()
+    {
+        const string source = """
+            #include "netdsl_kernels.cuh"
+
+            extern "C" __global__ void divide(NetDslArgs a)
+            {
+                int wrong = 0;
+                for (int d = 1 + threadIdx.x; d <= 70000; d += blockDim.x)
+                {
+                    netdsl::Divider by(d);
+                    int numerators[] = {0, 1, d - 1, d, d + 1, 7 * d - 1, 7 * d, 1 << 20, (1 << 30) + 12345, 2147483647, 2147483647 - d};
+                    for (int n : numerators)
+                        if (n >= 0 && by.div(n) != n / d) wrong++;
+                    for (long long m = 1; m * d < 2147483647LL; m = m * 3 + 1)
+                        for (int e = -1; e <= 1; e++)
+                        {
+                            long long n = m * d + e;
+                            if (n >= 0 && n <= 2147483647LL && by.div((int)n) != (int)(n / d)) wrong++;
+                        }
+                }
+                a.losses[threadIdx.x] = (float)wrong;
+            }
+            """;
+        const int threads = 64;
+        var wrong = new float[threads];
+        using (var module = EmulatedCudaModule.Compile(source))
+        using (var pins = new PinnedBuffers())
+            module.Launch("divide", (1, 1, 1), (threads, 1, 1), new NetDslArgs { Losses = pins.Pin(wrong) });
+
+        Assert.All(wrong, count => Assert.Equal(0f, count));
+    }
 }
