@@ -68,7 +68,6 @@ internal static class CudaEmitter
         "#define LAUNCH_VALUE(value) (value)",
     };
 
-    /// <summary>A launch-plan entry; tiled kernels (ItemsPerBlock > 0) also fix their block and dynamic shared memory.</summary>
     /// <summary>
     /// A launch-plan entry; tiled kernels (ItemsPerBlock > 0) also fix their block and dynamic shared memory. A shared
     /// kernel's launch passes its layer's <see cref="Values"/> and names the layer direction it runs (<see cref="Layer"/>).
@@ -325,7 +324,7 @@ internal static class CudaEmitter
 
     /// <summary>A tensor-core convolution's run-time shape (netdsl::ConvShape): its compiled code is shared by shape.</summary>
     internal static string ConvShape(NodePlan l) =>
-        $"netdsl::ConvShape{{{CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W)}}}";
+        $"netdsl::ConvShape{{{Conv(l)}}}";   // ConvShape's fields are in Conv's order
     internal static string Conv(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W);
     internal static string Pool(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W) + ", " + Bool(l.Kind == LayerKind.MaxPool);
 }

@@ -13,7 +13,6 @@ internal sealed class TensorCorePlan
 {
     public const int Tile = 64, Threads = 128, KStep = 32;
 
-
     /// <summary>Two stages of the shared tiles As[64][32 + 4] and Bs[32][64 + 8], in bytes (36 KiB).</summary>
     public const int SharedBytes = 2 * 4 * (Tile * (KStep + 4) + KStep * (Tile + 8));
 

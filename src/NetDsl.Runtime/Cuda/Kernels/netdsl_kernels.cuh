@@ -141,9 +141,10 @@ __device__ void conv2d_backward_input_from(float* dx, Dz dz, const float* w, int
     }
 }
 
-// Σ over samples and positions of channel co's dL/d(conv output), read from dz: its bias gradient.
-template <int Co, int Spatial, class Dz>
-__device__ float conv2d_bias_gradient(Dz dz, int co, int n)
+// Σ over samples and positions of channel co's dL/d(conv output), read from dz: its bias gradient. Co and Spatial are
+// constants where the caller's are, run-time values for the tensor-core weight sum.
+template <class Dz>
+__device__ __forceinline__ float conv2d_bias_gradient(Dz dz, int Co, int Spatial, int co, int n)
 {
     float sum = 0.0f;
     for (int s = 0; s < n; s++)
@@ -167,7 +168,7 @@ __device__ void conv2d_backward_weights_from(float* dw, float* db, Dz dz, const 
         if (i >= (long long)Co * Ci * K * K)
         {
             int co = (int)(i - (long long)Co * Ci * K * K);
-            Team::deposit(db[co], conv2d_bias_gradient<Co, Ho * Wo>(dz, co, n));
+            Team::deposit(db[co], conv2d_bias_gradient(dz, Co, Ho * Wo, co, n));
             continue;
         }
         int kw = (int)(i % K), kh = (int)(i / K % K), ci = (int)(i / (K * K) % Ci), co = (int)(i / ((long long)K * K * Ci));

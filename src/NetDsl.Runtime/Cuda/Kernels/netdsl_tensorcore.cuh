@@ -313,8 +313,7 @@ struct ConvBackwardInput
         if (th < 0 || tw < 0) return 0.0f;
         int oh = byS.div(th), ow = byS.div(tw);
         if (oh * s.s != th || ow * s.s != tw || oh >= s.ho || ow >= s.wo) return 0.0f;
-        long long o = c.sample + (co * s.ho + oh) * s.wo + ow;
-        return through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
+        return ThroughActivation<Act>{dy, y}(c.sample + (co * s.ho + oh) * s.wo + ow);
     }
     __device__ Position outputs(int col) const { return Position::of(col, byH, byW); }
     __device__ long long output(Position first, int delta) const { return first.plus(delta, s.h * s.w, s.ci); }
@@ -341,8 +340,7 @@ struct ConvWeightPartials
     }
     __device__ float a(long long depth, int co) const
     {
-        long long o = depth + co * bySpatial.d;
-        return through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
+        return ThroughActivation<Act>{dy, y}(depth + co * bySpatial.d);
     }
 
     struct Column { const float* x; int kh, kw; };   // the input channel's plane in sample 0; kernel offsets − padding
@@ -395,24 +393,18 @@ __device__ void conv2d_weight_partials_tc(float* partials, const float* dy, cons
 // dw (Co, Ci, K, K) += Σ over splits of the partials, in split order; db (Co) += Σ dy'. Any grid.
 template <bool Bias, int Act = 0>
 __device__ void conv2d_weight_sum_tc(float* dw, float* db, const float* partials, const float* dy, const float* y,
-                                                  ConvShape shape, int splits, int n)
+                                     ConvShape shape, int splits, int n)
 {
-    const long long weights = (long long)shape.co * shape.ci * shape.k * shape.k, spatial = (long long)shape.ho * shape.wo;
+    const long long weights = (long long)shape.co * shape.ci * shape.k * shape.k;
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < weights + (Bias ? shape.co : 0); i += (long long)gridDim.x * blockDim.x)
     {
-        float sum = 0.0f;
         if (i >= weights)
         {
-            const long long co = i - weights;
-            for (int s = 0; s < n; s++)
-                for (long long p = 0; p < spatial; p++)
-                {
-                    long long o = (s * shape.co + co) * spatial + p;
-                    sum += through_activation<Act>(dy[o], Act ? y[o] : 0.0f);
-                }
-            db[co] += sum;
+            int co = (int)(i - weights);
+            db[co] += conv2d_bias_gradient(ThroughActivation<Act>{dy, y}, shape.co, shape.ho * shape.wo, co, n);
             continue;
         }
+        float sum = 0.0f;
         for (int s = 0; s < splits; s++) sum += partials[s * weights + i];
         dw[i] += sum;
     }
