@@ -27,7 +27,7 @@ internal static class KernelsCommand
         var assembly = new Option<string?>("--assembly") { Description = "Compile every network of this built assembly instead of a zoo network." };
         var arch = new Option<string>("--arch") { Description = "The GPU architecture to compile for.", DefaultValueFactory = _ => "sm_90" };
         arch.AcceptOnlyFromAmong("sm_80", "sm_90");
-        var output = new Option<string?>("--out") { Description = "Folder for each NVRTC unit's CUDA source (with its headers), PTX, CUBIN and log." };
+        var output = new Option<string?>("--out") { Description = "Folder for the CUDA source (with its headers), PTX, CUBIN and log." };
         var format = new Option<string>("--format") { Description = "table, or msbuild for canonical error lines.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "msbuild");
         var minOccupancy = new Option<double?>("--min-occupancy")
@@ -64,8 +64,8 @@ internal static class KernelsCommand
         int failed = 0;
         foreach (var target in targets)
         {
-            var units = GpuProgramCompiler.Units(target.Program, target.NetworkName, s.NvrtcOptions);
-            if (s.Output is not null) UnitFiles.WriteSources(s.Output, units);
+            var source = GpuProgramCompiler.Source(target.Program, target.NetworkName, s.NvrtcOptions);
+            if (s.Output is not null) UnitFiles.WriteSource(s.Output, source);
             try
             {
                 var program = GpuProgramCompiler.Compile(target.Program, target.NetworkName, device, s.NvrtcOptions);
@@ -76,7 +76,7 @@ internal static class KernelsCommand
             }
             catch (NvrtcCompileException e)
             {
-                if (s.Output is not null) UnitFiles.WriteLog(s.Output, units.First(unit => unit.Name == e.SourceName), e.Log);
+                if (s.Output is not null) UnitFiles.WriteLog(s.Output, source, e.Log);
                 report.DidNotCompile(target, device, e);
                 failed++;
             }

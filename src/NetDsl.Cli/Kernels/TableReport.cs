@@ -20,10 +20,10 @@ internal sealed class TableReport : KernelsReport
         foreach (var k in program.Kernels)
             table.AddRow(Markup.Escape(k.Name), $"{k.ThreadsPerBlock}", $"{k.Registers}", Spills(k.SpillStoreBytes, k.SpillLoadBytes, budgets),
                 Bytes(k.StaticSharedBytes), Bytes(k.DynamicSharedBytes), OccupancyCell(k.Occupancy, budgets), Occupancy.Describe(k.Occupancy.Limit),
-                Seconds(program.Units[k.Unit].Elapsed));
+                Seconds(program.Unit.Elapsed));
         foreach (var f in program.Functions)
             table.AddRow($"{Markup.Escape(f.Name)} [dim](function)[/]", "", "", Spills(f.SpillStoreBytes, f.SpillLoadBytes, budgets), "", "", "", "",
-                Seconds(program.Units[f.Unit].Elapsed));
+                Seconds(program.Unit.Elapsed));
         AnsiConsole.Write(table);
         // Plain lines, never wrapped, so each violation greps as one.
         foreach (var violation in violations) Console.WriteLine($"over budget: {violation.Message}");

@@ -1,10 +1,10 @@
 namespace NetDsl.Runtime.Cuda;
 
-/// <summary>One NVRTC translation unit of a program, compiled.</summary>
+/// <summary>A program's NVRTC translation unit, compiled.</summary>
 /// <param name="Source">What was compiled: the source, its name, headers and options.</param>
 /// <param name="Image">The CUBIN.</param>
 /// <param name="Ptx">The PTX ptxas assembled the CUBIN from.</param>
-/// <param name="Elapsed">How long NVRTC took over this unit.</param>
+/// <param name="Elapsed">How long NVRTC took.</param>
 public sealed record CompiledGpuUnit(KernelSource Source, KernelImage Image, string Ptx, TimeSpan Elapsed)
 {
     /// <summary>NVRTC's log, with ptxas' report on every function.</summary>
@@ -12,13 +12,13 @@ public sealed record CompiledGpuUnit(KernelSource Source, KernelImage Image, str
 }
 
 /// <summary>
-/// A network's GPU program compiled for one architecture by <see cref="GpuProgramCompiler"/>: its units, and what
+/// A network's GPU program compiled for one architecture by <see cref="GpuProgramCompiler"/>: its unit, and what
 /// ptxas reported on each kernel and device function.
 /// </summary>
 /// <param name="Kernels">In launch order (forward, backward), then the kernels the launch lists leave out, by name.</param>
-/// <param name="WallTime">From the first unit's start to the last one's end (units compile in parallel).</param>
+/// <param name="WallTime">The whole compile, reading ptxas' report included.</param>
 public sealed record CompiledGpuProgram(
-    string NetworkName, ComputeCapability Device, IReadOnlyList<CompiledGpuUnit> Units,
+    string NetworkName, ComputeCapability Device, CompiledGpuUnit Unit,
     IReadOnlyList<KernelStatistics> Kernels, IReadOnlyList<DeviceFunctionStatistics> Functions, TimeSpan WallTime)
 {
     public int MaxRegisters => Kernels.Count == 0 ? 0 : Kernels.Max(k => k.Registers);

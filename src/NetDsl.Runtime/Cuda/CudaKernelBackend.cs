@@ -3,32 +3,22 @@ using static NetDsl.Runtime.Cuda.CudaApi;
 namespace NetDsl.Runtime.Cuda;
 
 /// <summary>
-/// Runs a generated program on a GPU: compiles its units (<see cref="GpuProgramCompiler.Units"/>) with NVRTC for the
-/// device (through the on-disk <see cref="CudaKernelCache"/>), loads a module per unit and enqueues launches, copies
-/// and clears in order on one stream, which the driver's stream capture records into CUDA graphs.
+/// Runs a generated program on a GPU: compiles it (<see cref="GpuProgramCompiler.Source"/>) with NVRTC for the device
+/// (through the on-disk <see cref="CudaKernelCache"/>), loads the module and enqueues launches, copies and clears in
+/// order on one stream, which the driver's stream capture records into CUDA graphs.
 /// </summary>
 public sealed class CudaKernelBackend : IKernelBackend
 {
     private readonly CudaDevice _device;
     private readonly CudaStream _stream;
-    private readonly List<CudaModule> _modules;
+    private readonly CudaModule _module;
     private readonly Dictionary<string, CudaKernel> _kernels = new(StringComparer.Ordinal);
     private readonly SharedMemoryOptIn _sharedMemory;
 
     public CudaKernelBackend(CudaDevice device, CudaProgram program, string networkName, CudaKernelCache? cache = null)
     {
         _device = device;
-        cache ??= new CudaKernelCache();
-        _modules = [];
-        try
-        {
-            foreach (var unit in GpuProgramCompiler.Units(program, networkName)) _modules.Add(cache.LoadModule(device, unit));
-        }
-        catch
-        {
-            foreach (var module in _modules) module.Dispose();
-            throw;
-        }
+        _module = (cache ?? new CudaKernelCache()).LoadModule(device, GpuProgramCompiler.Source(program, networkName));
         _stream = device.CreateStream();
         _sharedMemory = new SharedMemoryOptIn((kernel, bytes) => CudaException.Check(
             cuFuncSetAttribute(Kernel(kernel).Handle, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes)));
@@ -72,16 +62,13 @@ public sealed class CudaKernelBackend : IKernelBackend
     public void Dispose()
     {
         _stream.Dispose();
-        foreach (var module in _modules) module.Dispose();
+        _module.Dispose();
     }
 
-    /// <summary>The kernel from the first unit that defines it (a header's kernels are in every unit).</summary>
     private CudaKernel Kernel(string name)
     {
-        if (_kernels.TryGetValue(name, out var kernel)) return kernel;
-        foreach (var module in _modules.SkipLast(1))
-            if (module.TryGetKernel(name) is { } found) return _kernels[name] = found;
-        return _kernels[name] = _modules[^1].GetKernel(name);   // or the error naming the kernel
+        if (!_kernels.TryGetValue(name, out var kernel)) _kernels[name] = kernel = _module.GetKernel(name);
+        return kernel;
     }
 
     private sealed class Buffer(DeviceBuffer buffer) : IKernelBuffer

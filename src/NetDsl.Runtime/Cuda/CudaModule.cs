@@ -47,15 +47,12 @@ public sealed unsafe class CudaModule : CudaResource
     }
 
     /// <summary>The kernel named <paramref name="name"/> (its extern "C" name), or an error naming it and this module.</summary>
-    public CudaKernel GetKernel(string name) =>
-        TryGetKernel(name) ?? throw new CudaException(CUresult.CUDA_ERROR_NOT_FOUND, $"cuModuleGetFunction({name})",
-            $"Module {Name} has no kernel named {name}. Kernels are found by their extern \"C\" name; a kernel declared without extern \"C\" has a mangled one.");
-
-    /// <summary>The kernel named <paramref name="name"/>, or null when this module has none.</summary>
-    public CudaKernel? TryGetKernel(string name)
+    public CudaKernel GetKernel(string name)
     {
         var result = cuModuleGetFunction(out var function, Handle, name);
-        if (result == CUresult.CUDA_ERROR_NOT_FOUND) return null;
+        if (result == CUresult.CUDA_ERROR_NOT_FOUND)
+            throw new CudaException(result, $"cuModuleGetFunction({name})",
+                $"Module {Name} has no kernel named {name}. Kernels are found by their extern \"C\" name; a kernel declared without extern \"C\" has a mangled one.");
         if (result != CUresult.CUDA_SUCCESS) throw new CudaException(result, $"cuModuleGetFunction({name}) in module {Name}");
         return new CudaKernel(this, function, name);
     }

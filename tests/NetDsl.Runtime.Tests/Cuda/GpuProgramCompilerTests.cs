@@ -15,21 +15,21 @@ public class GpuProgramCompilerTests
     static readonly Lazy<CompiledGpuProgram> Compiled = new(() => GpuProgramCompiler.Compile(LeNet5, "LeNet5", Sm80));
 
     [Fact]
-    public void The_backend_and_the_compiler_share_one_set_of_units()
+    public void The_backend_and_the_compiler_share_one_source_with_its_options_and_headers()
     {
-        var unit = Assert.Single(GpuProgramCompiler.Units(LeNet5, "LeNet5"));
+        var unit = GpuProgramCompiler.Source(LeNet5, "LeNet5");
 
         Assert.Equal(("LeNet5.cu", LeNet5.Source, "LeNet5"), (unit.Name, unit.Source, unit.NetworkName));
         Assert.Equal(GpuProgramCompiler.Options, unit.Options);
         Assert.Contains("--ptxas-options=-v", unit.Options);
         Assert.Equal(CudaProgram.Headers, unit.Headers.Select(h => h.Name));
-        Assert.Equal([.. GpuProgramCompiler.Options, "--maxrregcount=64"], GpuProgramCompiler.Units(LeNet5, "LeNet5", ["--maxrregcount=64"])[0].Options);
+        Assert.Equal([.. GpuProgramCompiler.Options, "--maxrregcount=64"], GpuProgramCompiler.Source(LeNet5, "LeNet5", ["--maxrregcount=64"]).Options);
     }
 
     [Fact]
     public void A_unit_carries_its_cubin_ptx_log_and_time()
     {
-        var unit = Assert.Single(Compiled.Value.Units);
+        var unit = Compiled.Value.Unit;
 
         Assert.Equal((KernelImageKind.Cubin, "sm_80"), (unit.Image.Kind, unit.Image.Target));
         Assert.Equal("\u007fELF"u8.ToArray(), unit.Image.Bytes[..4]);

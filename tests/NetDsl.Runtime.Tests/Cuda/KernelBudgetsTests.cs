@@ -7,10 +7,14 @@ public class KernelBudgetsTests
     static readonly ComputeCapability Sm80 = new(8, 0), Sm90 = new(9, 0);
 
     static KernelStatistics Kernel(string name, ComputeCapability device, int threads = 256, int registers = 32, int stores = 0, int loads = 0, int shared = 0) =>
-        new(name, 0, registers, stores == 0 ? 0 : 40, stores, loads, 0, shared, threads, Occupancy.Theoretical(device, threads, registers, shared));
+        new(name, registers, stores == 0 ? 0 : 40, stores, loads, 0, shared, threads, Occupancy.Theoretical(device, threads, registers, shared));
 
     static CompiledGpuProgram Program(ComputeCapability device, KernelStatistics[] kernels, params DeviceFunctionStatistics[] functions) =>
-        new("TinyNet", device, [], kernels, functions, TimeSpan.FromSeconds(1));
+        new("TinyNet", device, Unit, kernels, functions, TimeSpan.FromSeconds(1));
+
+    // The budgets read only the statistics; the unit they came from plays no part.
+    static readonly CompiledGpuUnit Unit = new(new KernelSource("", "TinyNet.cu", [], [], "TinyNet"),
+        new KernelImage(KernelImageKind.Cubin, "sm_80", []), "", TimeSpan.Zero);
 
     [Fact]
     public void Sm90_has_an_occupancy_floor_of_16_warps_and_sm80_none()
@@ -37,7 +41,7 @@ public class KernelBudgetsTests
     public void A_spill_in_a_device_function_counts_too()
     {
         var violation = Assert.Single(KernelBudgets.For(Sm80).Check(
-            Program(Sm80, [Kernel("conv1_forward", Sm80)], new DeviceFunctionStatistics("_Z6gatherPKfi", 0, 0, 2272, 2296))));
+            Program(Sm80, [Kernel("conv1_forward", Sm80)], new DeviceFunctionStatistics("_Z6gatherPKfi", 0, 2272, 2296))));
 
         Assert.Equal(("_Z6gatherPKfi", KernelBudget.Spills), (violation.Function, violation.Budget));
         Assert.StartsWith("TinyNet: device function _Z6gatherPKfi spills 4568 bytes on sm_80", violation.Message);
@@ -71,7 +75,7 @@ public class KernelBudgetsTests
         var budgets = KernelBudgets.For(Sm90) with { MinimumOccupancy = 1 };
         var violations = budgets.Check(Program(Sm90,
             [Kernel("a_forward", Sm90, registers: 40, stores: 4, loads: 4), Kernel("b_forward", Sm90)],
-            new DeviceFunctionStatistics("helper", 0, 0, 8, 8)));
+            new DeviceFunctionStatistics("helper", 0, 8, 8)));
 
         Assert.Equal([("a_forward", KernelBudget.Spills), ("a_forward", KernelBudget.Occupancy), ("helper", KernelBudget.Spills)],
             violations.Select(v => (v.Function, v.Budget)));
