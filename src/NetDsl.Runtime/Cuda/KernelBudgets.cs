@@ -11,8 +11,8 @@ public sealed record BudgetViolation(string Network, string Function, KernelBudg
 }
 
 /// <summary>
-/// What every kernel of a compiled program must meet, kept in one place so the CLI, the build and the lead's zoo
-/// check hold kernels to the same numbers.
+/// What every kernel of a compiled program must meet, kept in one place so the CLI, the build and CI's NVRTC tests
+/// hold kernels to the same numbers.
 /// </summary>
 /// <param name="MaxSpillBytes">Spill stores plus loads allowed per kernel or device function.</param>
 /// <param name="MinimumOccupancy">Theoretical occupancy every kernel must reach (0 to 1); 0 checks nothing.</param>
