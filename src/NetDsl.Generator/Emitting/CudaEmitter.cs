@@ -100,8 +100,6 @@ internal static class CudaEmitter
 
         private bool Absorbed(NodePlan l) => _fused.Values.Any(a => a.Id == l.Id);
 
-        private static int ActivationCode(NodePlan l) => CudaFusion.ActivationCode(l);
-
         private readonly SharedKernels _kernels = new();
 
         public List<string> Source() => Header(plan,
@@ -130,7 +128,7 @@ internal static class CudaEmitter
             var activation = _fused.TryGetValue(l.Id, out var a) ? a : null;
             string y = $"SLOT({(activation ?? l).Slot})", x = In(l, 0), name = ids[l.Id] + "_forward";
             string say = Names.Narrate(l) + (activation is null ? "" : $", fused with {activation.Name} {activation.Kind}");
-            int act = activation is null ? 0 : ActivationCode(activation);
+            string act = activation is null ? CudaFusion.Identity : CudaFusion.ActivationType(activation)!;
             long outSize = l.Out.Size, inSize = l.In.Size;
             if (_pools.TryGetValue(l.Id, out var pooled))
             {
@@ -193,7 +191,7 @@ internal static class CudaEmitter
                         .ToArray());
                     break;
                 default:
-                    Kernel(ForwardLaunches, name, say, outSize, 0, $"netdsl::{l.Kind.ToString().ToLowerInvariant()}_forward({y}, {x}, (long long)a.n * {outSize});");
+                    Kernel(ForwardLaunches, name, say, outSize, 0, $"netdsl::activation_forward<{CudaFusion.ActivationType(l)}>({y}, {x}, (long long)a.n * {outSize});");
                     break;
             }
         }
@@ -218,7 +216,7 @@ internal static class CudaEmitter
             if (Absorbed(l)) return;   // its derivative is applied inside its producer's backward kernels
             if (_pools.Values.Any(p => p.Pool.Id == l.Id && p.FusedBackward)) return;   // routed inside its convolution's backward
             var activation = _fused.TryGetValue(l.Id, out var a) ? a : null;
-            int act = activation is null ? 0 : ActivationCode(activation);
+            string act = activation is null ? CudaFusion.Identity : CudaFusion.ActivationType(activation)!;
             string name = ids[l.Id] + "_backward", x = In(l, 0);
             string say = Names.Narrate(l) + (activation is null ? "" : $", through {activation.Name} {activation.Kind}");
             string dy = $"GRAD({(activation ?? l).Slot})", y = $"SLOT({(activation ?? l).Slot})", fusedY = activation is null ? "nullptr" : y;
@@ -283,7 +281,7 @@ internal static class CudaEmitter
                             $"netdsl::global_pool_backward<{l.In.C}, {l.In.Spatial}, {Bool(l.Kind == LayerKind.GlobalMaxPool)}>({dx}, {dy}, {x}, a.n);",
                         LayerKind.Dropout => $"netdsl::multiply({dx}, {dy}, SLOT({l.MaskSlot}), (long long)a.n * {outSize});",
                         LayerKind.Lrn => $"netdsl::lrn_backward<{l.Out.C}, {l.Out.Spatial}, {l.Spec.Size}>({dx}, {dy}, {x}, {y}, {Lrn(l)}, a.n);",
-                        _ => $"netdsl::{l.Kind.ToString().ToLowerInvariant()}_backward({dx}, {dy}, {y}, (long long)a.n * {outSize});",
+                        _ => $"netdsl::activation_backward<{CudaFusion.ActivationType(l)}>({dx}, {dy}, {x}, {y}, (long long)a.n * {outSize});",
                     });
                     break;
             }
@@ -293,7 +291,7 @@ internal static class CudaEmitter
         /// A tensor-core convolution's backward: the weight gradient as per-split partials in scratch, their ordered sum
         /// (with the bias gradient), then the input gradient.
         /// </summary>
-        private void TensorCoreBackward(NodePlan l, TensorCorePlan tc, string say, int act, string dy, string fusedY, string? dx)
+        private void TensorCoreBackward(NodePlan l, TensorCorePlan tc, string say, string act, string dy, string fusedY, string? dx)
         {
             string id = ids[l.Id], bias = Bool(l.Tensor("bias") is not null), x = In(l, 0);
             ScratchFixed = System.Math.Max(ScratchFixed, tc.PartialFloats);

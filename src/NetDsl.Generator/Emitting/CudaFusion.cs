@@ -26,7 +26,10 @@ internal static class CudaFusion
     /// <summary>Overlapping windows recompute the outputs they share; that pays only while one output is cheap.</summary>
     private const int MaxRecomputedMultiplyAddsPerOutput = 64;
 
-    public static int ActivationCode(NodePlan l) => l.Kind switch { LayerKind.Relu => 1, LayerKind.Tanh => 2, LayerKind.Sigmoid => 3, _ => 0 };
+    /// <summary>The activation's functor type in netdsl_kernels.cuh, or null for a layer that is not a fusable activation.</summary>
+    public static string? ActivationType(NodePlan l) => l.Kind switch { LayerKind.Relu => "netdsl::Relu", LayerKind.Tanh => "netdsl::Tanh", LayerKind.Sigmoid => "netdsl::Sigmoid", _ => null };
+
+    public const string Identity = "netdsl::Identity";
 
     /// <summary>The only reader of <paramref name="l"/> when it reads nothing else, or null.</summary>
     private static NodePlan? SoleReader(NetworkPlan plan, NodePlan l)
@@ -42,7 +45,7 @@ internal static class CudaFusion
     public static Dictionary<int, NodePlan> Activations(NetworkPlan plan) => plan.Layers
         .Where(l => l.Kind is LayerKind.Conv or LayerKind.Dense)
         .Select(l => (Producer: l, Reader: SoleReader(plan, l)))
-        .Where(p => p.Reader is not null && ActivationCode(p.Reader) > 0)
+        .Where(p => p.Reader is not null && ActivationType(p.Reader) is not null)
         .ToDictionary(p => p.Producer.Id, p => p.Reader!);
 
     /// <summary>

@@ -42,7 +42,7 @@ internal static class CudaWholeNetworkEmitter
     private sealed record Step(NodePlan Layer, NodePlan? Activation, PoolFusion? Pool, bool HasDx)
     {
         public NodePlan Output => Pool?.Pool ?? Activation ?? Layer;
-        public int Act => Activation is null ? 0 : CudaFusion.ActivationCode(Activation);
+        public string Act => Activation is null ? CudaFusion.Identity : CudaFusion.ActivationType(Activation)!;
 
         public string Narrate(bool forward)
         {
@@ -123,7 +123,7 @@ internal static class CudaWholeNetworkEmitter
                         $"if (a.training) netdsl::dropout_forward<{size}, {Team}>({y}, TILE({l.MaskSlot}, {size}), {x}, {CodeWriter.Literal(l.Spec.Real)}, netdsl::step_seed(a), count, first);",
                         $"else netdsl::copy<{Team}>({y}, {x}, (long long)count * {size});",
                     },
-                    _ => new[] { $"netdsl::{l.Kind.ToString().ToLowerInvariant()}_forward<{Team}>({y}, {x}, (long long)count * {size});" },
+                    _ => new[] { $"netdsl::activation_forward<{CudaFusion.ActivationType(l)}, {Team}>({y}, {x}, (long long)count * {size});" },
                 });
             }
             int classes = plan.Classes;
@@ -174,7 +174,7 @@ internal static class CudaWholeNetworkEmitter
                         body.Add($"netdsl::multiply<{Team}>({dx}, {dy}, TILE({l.MaskSlot}, {l.Out.Size}), {total});");
                         break;
                     default:
-                        body.Add($"netdsl::{l.Kind.ToString().ToLowerInvariant()}_backward<{Team}>({dx}, {dy}, TILE({l.Slot}, {l.Out.Size}), {total});");
+                        body.Add($"netdsl::activation_backward<{CudaFusion.ActivationType(l)}, {Team}>({dx}, {dy}, {x}, TILE({l.Slot}, {l.Out.Size}), {total});");
                         break;
                 }
             }

@@ -44,13 +44,13 @@ partial class FusedPools : global::NetDsl.Runtime.IGpuNetwork
         // A.0 Conv 3x3/1 pad 1: (N,2,12,12) -> (N,3,12,12), 57 params, fused with A.1 Relu and A.2 MaxPool; training also writes A.1's slot for backward
         extern "C" __global__ void conv2d_pool_forward_0(NetDslArgs a)
         {
-            netdsl::conv2d_pool_forward<2, 12, 12, 3, 3, 1, 1, 12, 12, true, 1, 2, 2, 0, 6, 6, true>(SLOT(a.values[0]), a.training ? SLOT(a.values[1]) : nullptr, SLOT(a.values[2]), PARAM(a.values[3]), PARAM(a.values[4]), a.n);
+            netdsl::conv2d_pool_forward<2, 12, 12, 3, 3, 1, 1, 12, 12, true, netdsl::Relu, 2, 2, 0, 6, 6, true>(SLOT(a.values[0]), a.training ? SLOT(a.values[1]) : nullptr, SLOT(a.values[2]), PARAM(a.values[3]), PARAM(a.values[4]), a.n);
         }
 
         // B.0 Conv 3x3/1 pad 1: (N,3,6,6) -> (N,4,6,6), 112 params, fused with B.1 Tanh and B.2 AvgPool (overlapping windows recompute 1.78x the convolution); training also writes B.1's slot for backward
         extern "C" __global__ void conv2d_pool_forward_1(NetDslArgs a)
         {
-            netdsl::conv2d_pool_forward<3, 6, 6, 4, 3, 1, 1, 6, 6, true, 2, 3, 2, 1, 3, 3, false>(SLOT(a.values[0]), a.training ? SLOT(a.values[1]) : nullptr, SLOT(a.values[2]), PARAM(a.values[3]), PARAM(a.values[4]), a.n);
+            netdsl::conv2d_pool_forward<3, 6, 6, 4, 3, 1, 1, 6, 6, true, netdsl::Tanh, 3, 2, 1, 3, 3, false>(SLOT(a.values[0]), a.training ? SLOT(a.values[1]) : nullptr, SLOT(a.values[2]), PARAM(a.values[3]), PARAM(a.values[4]), a.n);
         }
 
         // Head.0 BatchNorm: (N,4,3,3) -> (N,4,3,3), 8 params (batch statistics)
@@ -69,7 +69,7 @@ partial class FusedPools : global::NetDsl.Runtime.IGpuNetwork
         // Head.1 Dense: (N,4,3,3) -> (N,3), 111 params
         extern "C" __global__ void dense_forward_0(NetDslArgs a)
         {
-            netdsl::dense_forward<36, 3, 0>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), PARAM(a.values[3]), a.n);
+            netdsl::dense_forward<36, 3, netdsl::Identity>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), PARAM(a.values[3]), a.n);
         }
 
         // loss head: softmax cross-entropy over 3 classes
@@ -87,8 +87,8 @@ partial class FusedPools : global::NetDsl.Runtime.IGpuNetwork
         // Head.1 Dense: (N,4,3,3) -> (N,3), 111 params
         extern "C" __global__ void dense_backward_weights_0(NetDslArgs a)
         {
-            netdsl::dense_backward_weights<36, 3, 0>(PGRAD(a.values[0]), PGRAD(a.values[1]), GRAD(a.values[2]), nullptr, SLOT(a.values[3]), a.n);
-            netdsl::dense_backward_input<36, 3, 0>(GRAD(a.values[4]), GRAD(a.values[5]), nullptr, PARAM(a.values[6]), a.n);
+            netdsl::dense_backward_weights<36, 3, netdsl::Identity>(PGRAD(a.values[0]), PGRAD(a.values[1]), GRAD(a.values[2]), nullptr, SLOT(a.values[3]), a.n);
+            netdsl::dense_backward_input<36, 3, netdsl::Identity>(GRAD(a.values[4]), GRAD(a.values[5]), nullptr, PARAM(a.values[6]), a.n);
         }
 
         // Head.0 BatchNorm: (N,4,3,3) -> (N,4,3,3), 8 params (batch sums)
@@ -112,14 +112,14 @@ partial class FusedPools : global::NetDsl.Runtime.IGpuNetwork
         // B.0 Conv 3x3/1 pad 1: (N,3,6,6) -> (N,4,6,6), 112 params, through B.1 Tanh
         extern "C" __global__ void conv2d_backward_weights_0(NetDslArgs a)
         {
-            netdsl::conv2d_backward_weights<3, 6, 6, 4, 3, 1, 1, 6, 6, true, 2>(PGRAD(a.values[0]), PGRAD(a.values[1]), GRAD(a.values[2]), SLOT(a.values[3]), SLOT(a.values[4]), a.n);
-            netdsl::conv2d_backward_input<3, 6, 6, 4, 3, 1, 1, 6, 6, 2>(GRAD(a.values[5]), GRAD(a.values[6]), SLOT(a.values[7]), PARAM(a.values[8]), a.n);
+            netdsl::conv2d_backward_weights<3, 6, 6, 4, 3, 1, 1, 6, 6, true, netdsl::Tanh>(PGRAD(a.values[0]), PGRAD(a.values[1]), GRAD(a.values[2]), SLOT(a.values[3]), SLOT(a.values[4]), a.n);
+            netdsl::conv2d_backward_input<3, 6, 6, 4, 3, 1, 1, 6, 6, netdsl::Tanh>(GRAD(a.values[5]), GRAD(a.values[6]), SLOT(a.values[7]), PARAM(a.values[8]), a.n);
         }
 
         // A.0 Conv 3x3/1 pad 1: (N,2,12,12) -> (N,3,12,12), 57 params, through A.1 Relu and A.2 MaxPool (the pool's backward is fused here)
         extern "C" __global__ void conv2d_backward_weights_from_0(NetDslArgs a)
         {
-            netdsl::conv2d_backward_weights_from<2, 12, 12, 3, 3, 1, 1, 12, 12, true>(PGRAD(a.values[0]), PGRAD(a.values[1]), netdsl::ThroughPool<3, 12, 12, 2, 6, 6, true, 1>{GRAD(a.values[2]), SLOT(a.values[3])}, SLOT(a.values[4]), a.n);
+            netdsl::conv2d_backward_weights_from<2, 12, 12, 3, 3, 1, 1, 12, 12, true>(PGRAD(a.values[0]), PGRAD(a.values[1]), netdsl::ThroughPool<3, 12, 12, 2, 6, 6, true, netdsl::Relu>{GRAD(a.values[2]), SLOT(a.values[3])}, SLOT(a.values[4]), a.n);
         }
         """;
 }

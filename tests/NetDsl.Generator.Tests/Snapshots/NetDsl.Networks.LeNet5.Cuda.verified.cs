@@ -44,23 +44,23 @@ partial class LeNet5 : global::NetDsl.Runtime.IGpuNetwork
             netdsl::copy<netdsl::Block>(tile, TILE(0, 784), (long long)count * 784);
             __syncthreads();
             // C1.0 Conv 5x5/1 pad 2: (N,1,28,28) -> (N,6,28,28), 156 params, fused with C1.1 Relu and C1.2 MaxPool; training also writes C1.1's slot; out tile[1568, 3920)
-            netdsl::conv2d_pool_forward<1, 28, 28, 6, 5, 1, 2, 28, 28, true, 1, 2, 2, 0, 14, 14, true, netdsl::Block>(tile + 1568, a.training ? TILE(5488, 4704) : nullptr, tile, PARAM(0), PARAM(150), count);
+            netdsl::conv2d_pool_forward<1, 28, 28, 6, 5, 1, 2, 28, 28, true, netdsl::Relu, 2, 2, 0, 14, 14, true, netdsl::Block>(tile + 1568, a.training ? TILE(5488, 4704) : nullptr, tile, PARAM(0), PARAM(150), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(10192, 1176), tile + 1568, (long long)count * 1176);
             // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, fused with C3.1 Relu and C3.2 MaxPool; training also writes C3.1's slot; out tile[0, 800)
-            netdsl::conv2d_pool_forward<6, 14, 14, 16, 5, 1, 0, 10, 10, true, 1, 2, 2, 0, 5, 5, true, netdsl::Block>(tile, a.training ? TILE(12968, 1600) : nullptr, tile + 1568, PARAM(156), PARAM(2556), count);
+            netdsl::conv2d_pool_forward<6, 14, 14, 16, 5, 1, 0, 10, 10, true, netdsl::Relu, 2, 2, 0, 5, 5, true, netdsl::Block>(tile, a.training ? TILE(12968, 1600) : nullptr, tile + 1568, PARAM(156), PARAM(2556), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(14568, 400), tile, (long long)count * 400);
             // F5.0 Dense: (N,16,5,5) -> (N,120), 48,120 params, fused with F5.1 Relu; out tile[3680, 3920)
-            netdsl::dense_forward<400, 120, 1, netdsl::Block>(tile + 3680, tile, PARAM(2572), PARAM(50572), count);
+            netdsl::dense_forward<400, 120, netdsl::Relu, netdsl::Block>(tile + 3680, tile, PARAM(2572), PARAM(50572), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(15088, 120), tile + 3680, (long long)count * 120);
             // F6.0 Dense: (N,120) -> (N,84), 10,164 params, fused with F6.1 Relu; out tile[0, 168)
-            netdsl::dense_forward<120, 84, 1, netdsl::Block>(tile, tile + 3680, PARAM(50692), PARAM(60772), count);
+            netdsl::dense_forward<120, 84, netdsl::Relu, netdsl::Block>(tile, tile + 3680, PARAM(50692), PARAM(60772), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(15292, 84), tile, (long long)count * 84);
             // Logits.0 Dense: (N,84) -> (N,10), 850 params; out tile[3900, 3920)
-            netdsl::dense_forward<84, 10, 0, netdsl::Block>(tile + 3900, tile, PARAM(60856), PARAM(61696), count);
+            netdsl::dense_forward<84, 10, netdsl::Identity, netdsl::Block>(tile + 3900, tile, PARAM(60856), PARAM(61696), count);
             __syncthreads();
             // loss head: softmax cross-entropy over 10 classes; the logits are written in evaluation too
             netdsl::copy<netdsl::Block>(TILE(15376, 10), tile + 3900, (long long)count * 10);
@@ -78,23 +78,23 @@ partial class LeNet5 : global::NetDsl.Runtime.IGpuNetwork
             netdsl::softmax_cross_entropy_backward<10, netdsl::Block>(tile, TILE(15386, 10), a.labels + first, 1.0f / a.batchSize, count);
             __syncthreads();
             // Logits.0 Dense: (N,84) -> (N,10), 850 params; dx tile[3752, 3920)
-            netdsl::dense_backward_weights<84, 10, 0, netdsl::Block>(partial + 60856, partial + 61696, tile, nullptr, TILE(15292, 84), count);
-            netdsl::dense_backward_input<84, 10, 0, netdsl::Block>(tile + 3752, tile, nullptr, PARAM(60856), count);
+            netdsl::dense_backward_weights<84, 10, netdsl::Identity, netdsl::Block>(partial + 60856, partial + 61696, tile, nullptr, TILE(15292, 84), count);
+            netdsl::dense_backward_input<84, 10, netdsl::Identity, netdsl::Block>(tile + 3752, tile, nullptr, PARAM(60856), count);
             __syncthreads();
             // F6.0 Dense: (N,120) -> (N,84), 10,164 params, through F6.1 Relu; dx tile[0, 240)
-            netdsl::dense_backward_weights<120, 84, 1, netdsl::Block>(partial + 50692, partial + 60772, tile + 3752, TILE(15292, 84), TILE(15088, 120), count);
-            netdsl::dense_backward_input<120, 84, 1, netdsl::Block>(tile, tile + 3752, TILE(15292, 84), PARAM(50692), count);
+            netdsl::dense_backward_weights<120, 84, netdsl::Relu, netdsl::Block>(partial + 50692, partial + 60772, tile + 3752, TILE(15292, 84), TILE(15088, 120), count);
+            netdsl::dense_backward_input<120, 84, netdsl::Relu, netdsl::Block>(tile, tile + 3752, TILE(15292, 84), PARAM(50692), count);
             __syncthreads();
             // F5.0 Dense: (N,16,5,5) -> (N,120), 48,120 params, through F5.1 Relu; dx tile[3120, 3920)
-            netdsl::dense_backward_weights<400, 120, 1, netdsl::Block>(partial + 2572, partial + 50572, tile, TILE(15088, 120), TILE(14568, 400), count);
-            netdsl::dense_backward_input<400, 120, 1, netdsl::Block>(tile + 3120, tile, TILE(15088, 120), PARAM(2572), count);
+            netdsl::dense_backward_weights<400, 120, netdsl::Relu, netdsl::Block>(partial + 2572, partial + 50572, tile, TILE(15088, 120), TILE(14568, 400), count);
+            netdsl::dense_backward_input<400, 120, netdsl::Relu, netdsl::Block>(tile + 3120, tile, TILE(15088, 120), PARAM(2572), count);
             __syncthreads();
             // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, through C3.1 Relu and C3.2 MaxPool; dx tile[0, 2352)
-            netdsl::conv2d_backward_weights_from<6, 14, 14, 16, 5, 1, 0, 10, 10, true, netdsl::Block>(partial + 156, partial + 2556, netdsl::ThroughPool<16, 10, 10, 2, 5, 5, true, 1>{tile + 3120, TILE(12968, 1600)}, TILE(10192, 1176), count);
-            netdsl::conv2d_backward_input_from<6, 14, 14, 16, 5, 1, 0, 10, 10, netdsl::Block>(tile, netdsl::ThroughPool<16, 10, 10, 2, 5, 5, true, 1>{tile + 3120, TILE(12968, 1600)}, PARAM(156), count);
+            netdsl::conv2d_backward_weights_from<6, 14, 14, 16, 5, 1, 0, 10, 10, true, netdsl::Block>(partial + 156, partial + 2556, netdsl::ThroughPool<16, 10, 10, 2, 5, 5, true, netdsl::Relu>{tile + 3120, TILE(12968, 1600)}, TILE(10192, 1176), count);
+            netdsl::conv2d_backward_input_from<6, 14, 14, 16, 5, 1, 0, 10, 10, netdsl::Block>(tile, netdsl::ThroughPool<16, 10, 10, 2, 5, 5, true, netdsl::Relu>{tile + 3120, TILE(12968, 1600)}, PARAM(156), count);
             __syncthreads();
             // C1.0 Conv 5x5/1 pad 2: (N,1,28,28) -> (N,6,28,28), 156 params, through C1.1 Relu and C1.2 MaxPool
-            netdsl::conv2d_backward_weights_from<1, 28, 28, 6, 5, 1, 2, 28, 28, true, netdsl::Block>(partial + 0, partial + 150, netdsl::ThroughPool<6, 28, 28, 2, 14, 14, true, 1>{tile, TILE(5488, 4704)}, TILE(0, 784), count);
+            netdsl::conv2d_backward_weights_from<1, 28, 28, 6, 5, 1, 2, 28, 28, true, netdsl::Block>(partial + 0, partial + 150, netdsl::ThroughPool<6, 28, 28, 2, 14, 14, true, netdsl::Relu>{tile, TILE(5488, 4704)}, TILE(0, 784), count);
         }
 
         // parameter gradients: the tiles' partials added in tile order (deterministic, no atomics)

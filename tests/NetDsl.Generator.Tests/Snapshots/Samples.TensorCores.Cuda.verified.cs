@@ -16,7 +16,7 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
             new("conv2d_forward_tc_0", 144, 64, Block: 128, ItemsPerBlock: 64, SharedBytes: 36864) { Layer = "Stem_0_forward", Values = new long[] { 1152, 0, 0, 8, 12, 12, 32, 3, 1, 1, 12, 12 } },
             new("batchnorm_statistics_0", 0, 32) { Layer = "Stem_1_statistics", Values = new long[] { 32, 144, 0, 11781, 11813, 1152 } },
             new("batchnorm_normalize_0", 4608, 0) { Layer = "Stem_1_forward", Values = new long[] { 32, 144, 5760, 1152, 0, 32, 2304, 2336, 32, 144, 5760, 1152, 11781, 11813, 2304, 2336 } },
-            new("relu_forward_0", 4608, 0) { Layer = "Stem_2_forward", Values = new long[] { 10368, 5760, 4608 } },
+            new("activation_forward_0", 4608, 0) { Layer = "Stem_2_forward", Values = new long[] { 10368, 5760, 4608 } },
             new("conv2d_forward_tc_1", 144, 64, Block: 128, ItemsPerBlock: 64, SharedBytes: 36864) { Layer = "Body_0_forward", Values = new long[] { 19584, 10368, 2368, 11584, 32, 12, 12, 32, 3, 1, 1, 12, 12 } },
             new("pool2d_forward_0", 1152, 0) { Layer = "Body_2_forward", Values = new long[] { 24192, 19584 } },
             new("global_pool_forward_0", 32, 0) { Layer = "Head_0_forward", Values = new long[] { 25344, 24192 } },
@@ -32,7 +32,7 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
             new("conv2d_weight_partials_tc_0", 0, 20, Block: 128, ItemsPerBlock: 1, SharedBytes: 36864) { Layer = "Body_0_weight_partials", Values = new long[] { 19584, 19584, 10368, 32, 12, 12, 32, 3, 1, 1, 12, 12, 4 } },
             new("conv2d_weight_sum_tc_0", 0, 9248) { Layer = "Body_0_weight_sum", Values = new long[] { 2368, 11584, 19584, 19584, 32, 12, 12, 32, 3, 1, 1, 12, 12, 4 } },
             new("conv2d_backward_input_tc_0", 144, 64, Block: 128, ItemsPerBlock: 64, SharedBytes: 36864) { Layer = "Body_0_backward", Values = new long[] { 10368, 19584, 19584, 2368, 32, 12, 12, 32, 3, 1, 1, 12, 12 } },
-            new("relu_backward_0", 4608, 0) { Layer = "Stem_2_backward", Values = new long[] { 5760, 10368, 10368, 4608 } },
+            new("activation_backward_0", 4608, 0) { Layer = "Stem_2_backward", Values = new long[] { 5760, 10368, 5760, 10368, 4608 } },
             new("batchnorm_backward_sums_0", 0, 32) { Layer = "Stem_1_sums", Values = new long[] { 32, 144, 64, 2304, 2336, 5760, 1152, 0 } },
             new("batchnorm_backward_input_0", 4608, 0) { Layer = "Stem_1_backward", Values = new long[] { 32, 144, 1152, 5760, 1152, 0, 64, 2304 } },
             new("conv2d_weight_partials_tc_1", 0, 8, Block: 128, ItemsPerBlock: 1, SharedBytes: 36864) { Layer = "Stem_0_weight_partials", Values = new long[] { 1152, 0, 8, 12, 12, 32, 3, 1, 1, 12, 12, 4 } },
@@ -54,7 +54,7 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         // Stem.0 Conv 3x3/1 pad 1 no bias: (N,8,12,12) -> (N,32,12,12), 2,304 params, on tensor cores (TF32), 64x64 tiles
         extern "C" __global__ void __launch_bounds__(128, NETDSL_TC_BLOCKS_PER_SM) conv2d_forward_tc_0(NetDslArgs a)
         {
-            netdsl::conv2d_forward_tc<false, 0>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), nullptr, netdsl::conv_shape(a.values + 3), a.n);
+            netdsl::conv2d_forward_tc<false, netdsl::Identity>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), nullptr, netdsl::conv_shape(a.values + 3), a.n);
         }
 
         // Stem.1 BatchNorm: (N,32,12,12) -> (N,32,12,12), 64 params (batch statistics)
@@ -71,15 +71,15 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         }
 
         // Stem.2 Relu: (N,32,12,12) -> (N,32,12,12)
-        extern "C" __global__ void relu_forward_0(NetDslArgs a)
+        extern "C" __global__ void activation_forward_0(NetDslArgs a)
         {
-            netdsl::relu_forward(SLOT(a.values[0]), SLOT(a.values[1]), (long long)a.n * a.values[2]);
+            netdsl::activation_forward<netdsl::Relu>(SLOT(a.values[0]), SLOT(a.values[1]), (long long)a.n * a.values[2]);
         }
 
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, fused with Body.1 Relu, on tensor cores (TF32), 64x64 tiles
         extern "C" __global__ void __launch_bounds__(128, NETDSL_TC_BLOCKS_PER_SM) conv2d_forward_tc_1(NetDslArgs a)
         {
-            netdsl::conv2d_forward_tc<true, 1>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), PARAM(a.values[3]), netdsl::conv_shape(a.values + 4), a.n);
+            netdsl::conv2d_forward_tc<true, netdsl::Relu>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), PARAM(a.values[3]), netdsl::conv_shape(a.values + 4), a.n);
         }
 
         // Body.2 MaxPool 2x2/2: (N,32,12,12) -> (N,32,6,6)
@@ -97,7 +97,7 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         // Head.1 Dense: (N,32) -> (N,5), 165 params
         extern "C" __global__ void dense_forward_0(NetDslArgs a)
         {
-            netdsl::dense_forward<32, 5, 0>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), PARAM(a.values[3]), a.n);
+            netdsl::dense_forward<32, 5, netdsl::Identity>(SLOT(a.values[0]), SLOT(a.values[1]), PARAM(a.values[2]), PARAM(a.values[3]), a.n);
         }
 
         // loss head: softmax cross-entropy over 5 classes
@@ -115,8 +115,8 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         // Head.1 Dense: (N,32) -> (N,5), 165 params
         extern "C" __global__ void dense_backward_weights_0(NetDslArgs a)
         {
-            netdsl::dense_backward_weights<32, 5, 0>(PGRAD(a.values[0]), PGRAD(a.values[1]), GRAD(a.values[2]), nullptr, SLOT(a.values[3]), a.n);
-            netdsl::dense_backward_input<32, 5, 0>(GRAD(a.values[4]), GRAD(a.values[5]), nullptr, PARAM(a.values[6]), a.n);
+            netdsl::dense_backward_weights<32, 5, netdsl::Identity>(PGRAD(a.values[0]), PGRAD(a.values[1]), GRAD(a.values[2]), nullptr, SLOT(a.values[3]), a.n);
+            netdsl::dense_backward_input<32, 5, netdsl::Identity>(GRAD(a.values[4]), GRAD(a.values[5]), nullptr, PARAM(a.values[6]), a.n);
         }
 
         // Head.0 GlobalAvgPool: (N,32,6,6) -> (N,32)
@@ -134,25 +134,25 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, through Body.1 Relu: weight gradient, on tensor cores (TF32), 64x64 tiles, the batch split 4 ways into scratch
         extern "C" __global__ void __launch_bounds__(128, NETDSL_TC_BLOCKS_PER_SM) conv2d_weight_partials_tc_0(NetDslArgs a)
         {
-            netdsl::conv2d_weight_partials_tc<1>(a.scratch, GRAD(a.values[0]), SLOT(a.values[1]), SLOT(a.values[2]), netdsl::conv_shape(a.values + 3), a.values[12], a.n);
+            netdsl::conv2d_weight_partials_tc<netdsl::Relu>(a.scratch, GRAD(a.values[0]), SLOT(a.values[1]), SLOT(a.values[2]), netdsl::conv_shape(a.values + 3), a.values[12], a.n);
         }
 
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, through Body.1 Relu: weight gradient += the partials in split order; bias gradient
         extern "C" __global__ void conv2d_weight_sum_tc_0(NetDslArgs a)
         {
-            netdsl::conv2d_weight_sum_tc<true, 1>(PGRAD(a.values[0]), PGRAD(a.values[1]), a.scratch, GRAD(a.values[2]), SLOT(a.values[3]), netdsl::conv_shape(a.values + 4), a.values[13], a.n);
+            netdsl::conv2d_weight_sum_tc<true, netdsl::Relu>(PGRAD(a.values[0]), PGRAD(a.values[1]), a.scratch, GRAD(a.values[2]), SLOT(a.values[3]), netdsl::conv_shape(a.values + 4), a.values[13], a.n);
         }
 
         // Body.0 Conv 3x3/1 pad 1: (N,32,12,12) -> (N,32,12,12), 9,248 params, through Body.1 Relu: input gradient, on tensor cores (TF32), 64x64 tiles
         extern "C" __global__ void __launch_bounds__(128, NETDSL_TC_BLOCKS_PER_SM) conv2d_backward_input_tc_0(NetDslArgs a)
         {
-            netdsl::conv2d_backward_input_tc<1>(GRAD(a.values[0]), GRAD(a.values[1]), SLOT(a.values[2]), PARAM(a.values[3]), netdsl::conv_shape(a.values + 4), a.n);
+            netdsl::conv2d_backward_input_tc<netdsl::Relu>(GRAD(a.values[0]), GRAD(a.values[1]), SLOT(a.values[2]), PARAM(a.values[3]), netdsl::conv_shape(a.values + 4), a.n);
         }
 
         // Stem.2 Relu: (N,32,12,12) -> (N,32,12,12)
-        extern "C" __global__ void relu_backward_0(NetDslArgs a)
+        extern "C" __global__ void activation_backward_0(NetDslArgs a)
         {
-            netdsl::relu_backward(GRAD(a.values[0]), GRAD(a.values[1]), SLOT(a.values[2]), (long long)a.n * a.values[3]);
+            netdsl::activation_backward<netdsl::Relu>(GRAD(a.values[0]), GRAD(a.values[1]), SLOT(a.values[2]), SLOT(a.values[3]), (long long)a.n * a.values[4]);
         }
 
         // Stem.1 BatchNorm: (N,32,12,12) -> (N,32,12,12), 64 params (batch sums)
@@ -170,13 +170,13 @@ partial class TensorCores : global::NetDsl.Runtime.IGpuNetwork
         // Stem.0 Conv 3x3/1 pad 1 no bias: (N,8,12,12) -> (N,32,12,12), 2,304 params: weight gradient, on tensor cores (TF32), 64x64 tiles, the batch split 4 ways into scratch
         extern "C" __global__ void __launch_bounds__(128, NETDSL_TC_BLOCKS_PER_SM) conv2d_weight_partials_tc_1(NetDslArgs a)
         {
-            netdsl::conv2d_weight_partials_tc<0>(a.scratch, GRAD(a.values[0]), nullptr, SLOT(a.values[1]), netdsl::conv_shape(a.values + 2), a.values[11], a.n);
+            netdsl::conv2d_weight_partials_tc<netdsl::Identity>(a.scratch, GRAD(a.values[0]), nullptr, SLOT(a.values[1]), netdsl::conv_shape(a.values + 2), a.values[11], a.n);
         }
 
         // Stem.0 Conv 3x3/1 pad 1 no bias: (N,8,12,12) -> (N,32,12,12), 2,304 params: weight gradient += the partials in split order; bias gradient
         extern "C" __global__ void conv2d_weight_sum_tc_1(NetDslArgs a)
         {
-            netdsl::conv2d_weight_sum_tc<false, 0>(PGRAD(a.values[0]), nullptr, a.scratch, GRAD(a.values[1]), nullptr, netdsl::conv_shape(a.values + 2), a.values[11], a.n);
+            netdsl::conv2d_weight_sum_tc<false, netdsl::Identity>(PGRAD(a.values[0]), nullptr, a.scratch, GRAD(a.values[1]), nullptr, netdsl::conv_shape(a.values + 2), a.values[11], a.n);
         }
         """;
 }

@@ -46,7 +46,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(867, 867), tile + 1734, (long long)count * 867);
             // Down.0 Conv 3x3/2 pad 1: (N,3,17,17) -> (N,8,9,9), 224 params, fused with Down.1 Relu; out tile[0, 1296)
-            netdsl::conv2d_forward<3, 17, 17, 8, 3, 2, 1, 9, 9, true, 1, netdsl::Block>(tile, tile + 1734, PARAM(0), PARAM(216), count);
+            netdsl::conv2d_forward<3, 17, 17, 8, 3, 2, 1, 9, 9, true, netdsl::Relu, netdsl::Block>(tile, tile + 1734, PARAM(0), PARAM(216), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(2382, 648), tile, (long long)count * 648);
             // Pool.0 MaxPool 3x3/2: (N,8,9,9) -> (N,8,4,4); out tile[3212, 3468)
@@ -59,7 +59,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(3158, 128), tile, (long long)count * 128);
             // Head.0 Dense: (N,8,4,4) -> (N,16), 2,064 params, fused with Head.1 Sigmoid; out tile[3436, 3468)
-            netdsl::dense_forward<128, 16, 3, netdsl::Block>(tile + 3436, tile, PARAM(224), PARAM(2272), count);
+            netdsl::dense_forward<128, 16, netdsl::Sigmoid, netdsl::Block>(tile + 3436, tile, PARAM(224), PARAM(2272), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(3430, 16), tile + 3436, (long long)count * 16);
             // Head.2 Dropout p=0.5: (N,16) -> (N,16); out tile[0, 32)
@@ -68,7 +68,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(3446, 16), tile, (long long)count * 16);
             // Head.3 Dense: (N,16) -> (N,4), 68 params; out tile[3460, 3468)
-            netdsl::dense_forward<16, 4, 0, netdsl::Block>(tile + 3460, tile, PARAM(2288), PARAM(2352), count);
+            netdsl::dense_forward<16, 4, netdsl::Identity, netdsl::Block>(tile + 3460, tile, PARAM(2288), PARAM(2352), count);
             __syncthreads();
             // loss head: softmax cross-entropy over 4 classes; the logits are written in evaluation too
             netdsl::copy<netdsl::Block>(TILE(3478, 4), tile + 3460, (long long)count * 4);
@@ -86,15 +86,15 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             netdsl::softmax_cross_entropy_backward<4, netdsl::Block>(tile, TILE(3482, 4), a.labels + first, 1.0f / a.batchSize, count);
             __syncthreads();
             // Head.3 Dense: (N,16) -> (N,4), 68 params; dx tile[3436, 3468)
-            netdsl::dense_backward_weights<16, 4, 0, netdsl::Block>(partial + 2288, partial + 2352, tile, nullptr, TILE(3446, 16), count);
-            netdsl::dense_backward_input<16, 4, 0, netdsl::Block>(tile + 3436, tile, nullptr, PARAM(2288), count);
+            netdsl::dense_backward_weights<16, 4, netdsl::Identity, netdsl::Block>(partial + 2288, partial + 2352, tile, nullptr, TILE(3446, 16), count);
+            netdsl::dense_backward_input<16, 4, netdsl::Identity, netdsl::Block>(tile + 3436, tile, nullptr, PARAM(2288), count);
             __syncthreads();
             // Head.2 Dropout p=0.5: (N,16) -> (N,16); dx tile[0, 32)
             netdsl::multiply<netdsl::Block>(tile, tile + 3436, TILE(3462, 16), (long long)count * 16);
             __syncthreads();
             // Head.0 Dense: (N,8,4,4) -> (N,16), 2,064 params, through Head.1 Sigmoid; dx tile[3212, 3468)
-            netdsl::dense_backward_weights<128, 16, 3, netdsl::Block>(partial + 224, partial + 2272, tile, TILE(3430, 16), TILE(3158, 128), count);
-            netdsl::dense_backward_input<128, 16, 3, netdsl::Block>(tile + 3212, tile, TILE(3430, 16), PARAM(224), count);
+            netdsl::dense_backward_weights<128, 16, netdsl::Sigmoid, netdsl::Block>(partial + 224, partial + 2272, tile, TILE(3430, 16), TILE(3158, 128), count);
+            netdsl::dense_backward_input<128, 16, netdsl::Sigmoid, netdsl::Block>(tile + 3212, tile, TILE(3430, 16), PARAM(224), count);
             __syncthreads();
             // Pool.1 Dropout p=0.25: (N,8,4,4) -> (N,8,4,4); dx tile[0, 256)
             netdsl::multiply<netdsl::Block>(tile, tile + 3212, TILE(3286, 128), (long long)count * 128);
@@ -103,7 +103,7 @@ partial class Strided : global::NetDsl.Runtime.IGpuNetwork
             netdsl::pool2d_backward<8, 9, 9, 3, 2, 0, 4, 4, true, netdsl::Block>(tile + 2172, tile, TILE(2382, 648), count);
             __syncthreads();
             // Down.0 Conv 3x3/2 pad 1: (N,3,17,17) -> (N,8,9,9), 224 params, through Down.1 Relu
-            netdsl::conv2d_backward_weights<3, 17, 17, 8, 3, 2, 1, 9, 9, true, 1, netdsl::Block>(partial + 0, partial + 216, tile + 2172, TILE(2382, 648), TILE(867, 867), count);
+            netdsl::conv2d_backward_weights<3, 17, 17, 8, 3, 2, 1, 9, 9, true, netdsl::Relu, netdsl::Block>(partial + 0, partial + 216, tile + 2172, TILE(2382, 648), TILE(867, 867), count);
         }
 
         // parameter gradients: the tiles' partials added in tile order (deterministic, no atomics)

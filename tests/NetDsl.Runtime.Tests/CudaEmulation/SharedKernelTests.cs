@@ -52,11 +52,11 @@ public class SharedKernelTests
     public void Shared_launches_differ_in_their_values_and_the_kernel_narrates_every_layer()
     {
         var program = Program("resnet50");
-        var relus = program.Forward.Where(l => l.Kernel == "relu_forward_0").ToList();
+        var relus = program.Forward.Where(l => l.Kernel == "activation_forward_0").ToList();
 
         Assert.True(relus.Count > 10);
         Assert.Equal(relus.Count, relus.Select(l => string.Join(",", l.Values)).Distinct().Count());
-        string narration = program.Source[..program.Source.IndexOf("relu_forward_0(NetDslArgs a)", StringComparison.Ordinal)];
+        string narration = program.Source[..program.Source.IndexOf("activation_forward_0(NetDslArgs a)", StringComparison.Ordinal)];
         Assert.Contains("// layer4.2.Out.1 Relu", narration);
     }
 

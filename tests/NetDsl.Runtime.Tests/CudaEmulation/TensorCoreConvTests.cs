@@ -19,7 +19,7 @@ public sealed class TensorCoreConvTests(TensorCoreConvTests.Kernels kernels) : I
     /// </summary>
     private const double Tf32Tolerance = 1.0 / 1024;
 
-    public sealed record Shape(int Ci, int H, int W, int Co, int K, int S, int P, int N, int Act, bool Bias, int Splits)
+    public sealed record Shape(int Ci, int H, int W, int Co, int K, int S, int P, int N, string Act, bool Bias, int Splits)
     {
         public int Ho => (H + 2 * P - K) / S + 1;
         public int Wo => (W + 2 * P - K) / S + 1;
@@ -34,11 +34,11 @@ public sealed class TensorCoreConvTests(TensorCoreConvTests.Kernels kernels) : I
 
     public static readonly Dictionary<string, Shape> Shapes = new()
     {
-        ["3x3 pad 1, ReLU, bias, every dimension off the tile"] = new(5, 9, 9, 37, 3, 1, 1, 2, 1, true, 3),
-        ["1x1 stride 2, no bias, two row tiles"] = new(70, 7, 7, 66, 1, 2, 0, 1, 0, false, 1),
-        ["7x7 stride 2 pad 3, tanh, batch 1"] = new(3, 17, 17, 16, 7, 2, 3, 1, 2, true, 2),
-        ["5x5 stride 3 pad 2, sigmoid, non-square, empty splits"] = new(4, 11, 13, 9, 5, 3, 2, 3, 3, true, 4),
-        ["3x3 stride 2 pad 1, seven K steps"] = new(24, 10, 10, 40, 3, 2, 1, 2, 1, false, 2),
+        ["3x3 pad 1, ReLU, bias, every dimension off the tile"] = new(5, 9, 9, 37, 3, 1, 1, 2, "netdsl::Relu", true, 3),
+        ["1x1 stride 2, no bias, two row tiles"] = new(70, 7, 7, 66, 1, 2, 0, 1, "netdsl::Identity", false, 1),
+        ["7x7 stride 2 pad 3, tanh, batch 1"] = new(3, 17, 17, 16, 7, 2, 3, 1, "netdsl::Tanh", true, 2),
+        ["5x5 stride 3 pad 2, sigmoid, non-square, empty splits"] = new(4, 11, 13, 9, 5, 3, 2, 3, "netdsl::Sigmoid", true, 4),
+        ["3x3 stride 2 pad 1, seven K steps"] = new(24, 10, 10, 40, 3, 2, 1, 2, "netdsl::Relu", false, 2),
     };
 
     public static TheoryData<string> Cases => new(Shapes.Keys);

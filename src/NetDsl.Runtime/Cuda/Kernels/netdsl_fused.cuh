@@ -17,7 +17,7 @@ __device__ __forceinline__ int first_window(int h) { return max(0, (h + P - K + 
 // y (n, Co, Hp, Wp) = pool(act(conv(x) + b)). Overlapping windows recompute the convolution values they share. In
 // training yAct (the activation's slot, which backward reads) gets every value once, from the first window covering it;
 // the generator fuses only when the windows cover every position. yAct is nullptr in evaluation.
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act,
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, class Act,
           int PK, int PS, int PP, int Hp, int Wp, bool Max, class Team = Grid>
 __device__ void conv2d_pool_forward(float* y, float* yAct, const float* x, const float* w, const float* b, int n)
 {
@@ -27,7 +27,7 @@ __device__ void conv2d_pool_forward(float* y, float* yAct, const float* x, const
         long long s = i / ((long long)Wp * Hp * Co);
         y[i] = pool_window<Ho, Wo, PK, PP, Max>(ph * PS - PP, pw * PS - PP, [&](int oh, int ow)
         {
-            float v = activate<Act>(conv2d_at<Ci, H, W, Co, K, S, P, Ho, Wo, Bias>(x, w, b, s, co, oh, ow));
+            float v = Act::forward(conv2d_at<Ci, H, W, Co, K, S, P, Ho, Wo, Bias>(x, w, b, s, co, oh, ow));
             if (yAct != nullptr && first_window<PK, PS, PP>(oh) == ph && first_window<PK, PS, PP>(ow) == pw)
                 yAct[((s * Co + co) * Ho + oh) * Wo + ow] = v;
             return v;
@@ -37,8 +37,8 @@ __device__ void conv2d_pool_forward(float* y, float* yAct, const float* x, const
 
 // dL/d(pre-activation) at conv output o when a pool with non-overlapping K×K windows (stride K, no padding) follows:
 // the pooled gradient dpool routed as pool2d_backward routes it, then through the activation. y is the pool's input
-// (the activation's output, or the convolution's own when Act is 0). Positions no window covers get 0.
-template <int C, int H, int W, int K, int Ho, int Wo, bool Max, int Act> struct ThroughPool
+// (the activation's output, or the convolution's own when Act is Identity). Positions no window covers get 0.
+template <int C, int H, int W, int K, int Ho, int Wo, bool Max, class Act> struct ThroughPool
 {
     const float* dpool;
     const float* y;
@@ -51,7 +51,7 @@ template <int C, int H, int W, int K, int Ho, int Wo, bool Max, int Act> struct 
         float g = dpool[(plane * Ho + oh) * Wo + ow];
         if (Max) g = pool_first_max<H, W, K>(y + plane * H * W, oh * K, ow * K) == h * W + w ? g : 0.0f;
         else g /= (float)(K * K);
-        return through_activation<Act>(g, Act ? y[o] : 0.0f);
+        return Act::backward(g, 0.0f, Act::ReadsOutput ? y[o] : 0.0f);
     }
 };
 

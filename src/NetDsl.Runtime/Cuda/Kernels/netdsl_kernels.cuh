@@ -55,22 +55,68 @@ struct Block
 };
 #define NETDSL_TEAM_FOR(i, total) for (long long i = Team::first(); i < (long long)(total); i += Team::stride())
 
-// ---- fused activations: 0 none, 1 ReLU, 2 tanh, 3 sigmoid. A convolution or dense layer whose only reader is an
-// activation computes it in place, and its backward recovers dL/d(pre-activation) from the stored output y. ---------
-template <int Act> __device__ __forceinline__ float activate(float v)
+// ---- activations, as types: Act::forward(v) and Act::backward(dy, x, y) = dL/dx. A parameter (a slope) travels as
+// its float's bits in a template argument (C++17 has no float template arguments), so it is a constant in the kernel.
+// ReadsOutput / ReadsInput: which of y and x backward needs (the other is passed as 0). An activation that needs only
+// y fuses: a convolution or dense layer whose only reader it is computes it in place, and its backward recovers
+// dL/d(pre-activation) from the stored y. Identity, "no activation", needs neither. ----------------------------------------------------------
+struct Identity
 {
-    if (Act == 1) return v > 0.0f ? v : 0.0f;
-    if (Act == 2) return tanhf(v);
-    if (Act == 3) return 1.0f / (1.0f + expf(-v));
-    return v;
-}
+    static constexpr bool ReadsOutput = false, ReadsInput = false;
+    static __device__ __forceinline__ float forward(float v) { return v; }
+    static __device__ __forceinline__ float backward(float dy, float, float) { return dy; }
+};
+struct Relu
+{
+    static constexpr bool ReadsOutput = true, ReadsInput = false;
+    static __device__ __forceinline__ float forward(float v) { return v > 0.0f ? v : 0.0f; }
+    static __device__ __forceinline__ float backward(float dy, float, float y) { return y > 0.0f ? dy : 0.0f; }
+};
+struct Tanh
+{
+    static constexpr bool ReadsOutput = true, ReadsInput = false;
+    static __device__ __forceinline__ float forward(float v) { return tanhf(v); }
+    static __device__ __forceinline__ float backward(float dy, float, float y) { return dy * (1.0f - y * y); }
+};
+struct Sigmoid
+{
+    static constexpr bool ReadsOutput = true, ReadsInput = false;
+    static __device__ __forceinline__ float forward(float v) { return 1.0f / (1.0f + expf(-v)); }
+    static __device__ __forceinline__ float backward(float dy, float, float y) { return dy * y * (1.0f - y); }
+};
+// x if x > 0, else slope·x. With slope ≥ 0 (the generator's rule) y > 0 exactly when x > 0.
+template <int SlopeBits> struct LeakyRelu
+{
+    static constexpr bool ReadsOutput = true, ReadsInput = false;
+    static __device__ __forceinline__ float forward(float v) { return v > 0.0f ? v : __int_as_float(SlopeBits) * v; }
+    static __device__ __forceinline__ float backward(float dy, float, float y) { return y > 0.0f ? dy : __int_as_float(SlopeBits) * dy; }
+};
+// x if x > 0, else alpha·(eˣ − 1), whose derivative there is y + alpha. With alpha > 0, y > 0 exactly when x > 0.
+template <int AlphaBits> struct Elu
+{
+    static constexpr bool ReadsOutput = true, ReadsInput = false;
+    static __device__ __forceinline__ float forward(float v) { return v > 0.0f ? v : __int_as_float(AlphaBits) * (expf(v) - 1.0f); }
+    static __device__ __forceinline__ float backward(float dy, float, float y) { return y > 0.0f ? dy : dy * (y + __int_as_float(AlphaBits)); }
+};
+// x·Φ(x) with the exact normal CDF (PyTorch's default); its derivative Φ(x) + x·φ(x) needs x, so it never fuses.
+struct Gelu
+{
+    static constexpr bool ReadsOutput = false, ReadsInput = true;
+    static __device__ __forceinline__ float forward(float v) { return 0.5f * v * (1.0f + erff(v * 0.70710678118654752f)); }
+    static __device__ __forceinline__ float backward(float dy, float x, float)
+    {
+        return dy * (0.5f * (1.0f + erff(x * 0.70710678118654752f)) + x * 0.39894228040143268f * expf(-0.5f * x * x));
+    }
+};
 
-template <int Act> __device__ __forceinline__ float through_activation(float dy, float y)
+// An activation layer on its own: y = f(x), dx = f'(x)·dy.
+template <class Act, class Team = Grid> __device__ void activation_forward(float* y, const float* x, long long total)
 {
-    if (Act == 1) return y > 0.0f ? dy : 0.0f;
-    if (Act == 2) return dy * (1.0f - y * y);
-    if (Act == 3) return dy * y * (1.0f - y);
-    return dy;
+    NETDSL_TEAM_FOR(i, total) y[i] = Act::forward(x[i]);
+}
+template <class Act, class Team = Grid> __device__ void activation_backward(float* dx, const float* dy, const float* x, const float* y, long long total)
+{
+    NETDSL_TEAM_FOR(i, total) dx[i] = Act::backward(dy[i], Act::ReadsInput ? x[i] : 0.0f, Act::ReadsOutput ? y[i] : 0.0f);
 }
 
 // ---- convolution: y (n, Co, Ho, Wo) = act(conv(x (n, Ci, H, W), w) + b) ----------------------------------------------
@@ -94,23 +140,23 @@ __device__ __forceinline__ float conv2d_at(const float* x, const float* w, const
     return sum;
 }
 
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act = 0, class Team = Grid>
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, class Act = Identity, class Team = Grid>
 __device__ void conv2d_forward(float* y, const float* x, const float* w, const float* b, int n)
 {
     NETDSL_TEAM_FOR(i, (long long)n * Co * Ho * Wo)
     {
         int ow = (int)(i % Wo), oh = (int)(i / Wo % Ho), co = (int)(i / ((long long)Wo * Ho) % Co);
-        y[i] = activate<Act>(conv2d_at<Ci, H, W, Co, K, S, P, Ho, Wo, Bias>(x, w, b, i / ((long long)Wo * Ho * Co), co, oh, ow));
+        y[i] = Act::forward(conv2d_at<Ci, H, W, Co, K, S, P, Ho, Wo, Bias>(x, w, b, i / ((long long)Wo * Ho * Co), co, oh, ow));
     }
 }
 
-// dL/d(pre-activation) at output o from the activation's gradient dy and output y (Act 0: dy itself). The convolution
+// dL/d(pre-activation) at output o from the activation's gradient dy and output y (Identity: dy itself). The convolution
 // backward reads its output gradient through such a source; ThroughPool (netdsl_fused.cuh) is the other one.
-template <int Act> struct ThroughActivation
+template <class Act> struct ThroughActivation
 {
     const float* dy;
     const float* y;
-    __device__ __forceinline__ float operator()(long long o) const { return through_activation<Act>(dy[o], Act ? y[o] : 0.0f); }
+    __device__ __forceinline__ float operator()(long long o) const { return Act::backward(dy[o], 0.0f, Act::ReadsOutput ? y[o] : 0.0f); }
 };
 
 // dx (n, Ci, H, W): every output position whose window covers (ih, iw), from dz, a source of dL/d(conv output).
@@ -153,7 +199,7 @@ __device__ __forceinline__ float conv2d_bias_gradient(Dz dz, int Co, int Spatial
 }
 
 // With Act, dy and y are the activation's.
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, int Act = 0, class Team = Grid>
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, class Act = Identity, class Team = Grid>
 __device__ void conv2d_backward_input(float* dx, const float* dy, const float* y, const float* w, int n)
 {
     conv2d_backward_input_from<Ci, H, W, Co, K, S, P, Ho, Wo, Team>(dx, ThroughActivation<Act>{dy, y}, w, n);
@@ -189,14 +235,14 @@ __device__ void conv2d_backward_weights_from(float* dw, float* db, Dz dz, const 
     }
 }
 
-template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, int Act = 0, class Team = Grid>
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, class Act = Identity, class Team = Grid>
 __device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, const float* y, const float* x, int n)
 {
     conv2d_backward_weights_from<Ci, H, W, Co, K, S, P, Ho, Wo, Bias, Team>(dw, db, ThroughActivation<Act>{dy, y}, x, n);
 }
 
 // ---- dense: y (n, Out) = act(x (n, In) · wᵀ + b) --------------------------------------------------------------------
-template <int In, int Out, int Act = 0, class Team = Grid>
+template <int In, int Out, class Act = Identity, class Team = Grid>
 __device__ void dense_forward(float* y, const float* x, const float* w, const float* b, int n)
 {
     NETDSL_TEAM_FOR(i, (long long)n * Out)
@@ -205,11 +251,11 @@ __device__ void dense_forward(float* y, const float* x, const float* w, const fl
         long long s = i / Out;
         float sum = b[o];
         for (int k = 0; k < In; k++) sum += x[s * In + k] * w[(long long)o * In + k];
-        y[i] = activate<Act>(sum);
+        y[i] = Act::forward(sum);
     }
 }
 
-template <int In, int Out, int Act = 0, class Team = Grid>
+template <int In, int Out, class Act = Identity, class Team = Grid>
 __device__ void dense_backward_input(float* dx, const float* dy, const float* y, const float* w, int n)
 {
     NETDSL_TEAM_FOR(i, (long long)n * In)
@@ -217,12 +263,12 @@ __device__ void dense_backward_input(float* dx, const float* dy, const float* y,
         int k = (int)(i % In);
         long long s = i / In;
         float sum = 0.0f;
-        for (int o = 0; o < Out; o++) sum += through_activation<Act>(dy[s * Out + o], Act ? y[s * Out + o] : 0.0f) * w[(long long)o * In + k];
+        for (int o = 0; o < Out; o++) sum += Act::backward(dy[s * Out + o], 0.0f, Act::ReadsOutput ? y[s * Out + o] : 0.0f) * w[(long long)o * In + k];
         dx[i] = sum;
     }
 }
 
-template <int In, int Out, int Act = 0, class Team = Grid>
+template <int In, int Out, class Act = Identity, class Team = Grid>
 __device__ void dense_backward_weights(float* dw, float* db, const float* dy, const float* y, const float* x, int n)
 {
     NETDSL_TEAM_FOR(i, (long long)Out * In + Out)
@@ -231,13 +277,13 @@ __device__ void dense_backward_weights(float* dw, float* db, const float* dy, co
         if (i >= (long long)Out * In)
         {
             int o = (int)(i - (long long)Out * In);
-            for (int s = 0; s < n; s++) sum += through_activation<Act>(dy[(long long)s * Out + o], Act ? y[(long long)s * Out + o] : 0.0f);
+            for (int s = 0; s < n; s++) sum += Act::backward(dy[(long long)s * Out + o], 0.0f, Act::ReadsOutput ? y[(long long)s * Out + o] : 0.0f);
             Team::deposit(db[o], sum);
             continue;
         }
         int o = (int)(i / In), k = (int)(i % In);
         for (int s = 0; s < n; s++)
-            sum += through_activation<Act>(dy[(long long)s * Out + o], Act ? y[(long long)s * Out + o] : 0.0f) * x[(long long)s * In + k];
+            sum += Act::backward(dy[(long long)s * Out + o], 0.0f, Act::ReadsOutput ? y[(long long)s * Out + o] : 0.0f) * x[(long long)s * In + k];
         Team::deposit(dw[i], sum);
     }
 }
@@ -343,12 +389,6 @@ __device__ void global_pool_backward(float* dx, const float* dy, const float* x,
 
 // ---- activations (backward from the output y, as on the CPU) --------------------------------------------------------
 // (dx may alias dy.)
-template <class Team = Grid> __device__ void relu_forward(float* y, const float* x, long long total) { NETDSL_TEAM_FOR(i, total) y[i] = activate<1>(x[i]); }
-template <class Team = Grid> __device__ void relu_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_TEAM_FOR(i, total) dx[i] = through_activation<1>(dy[i], y[i]); }
-template <class Team = Grid> __device__ void tanh_forward(float* y, const float* x, long long total) { NETDSL_TEAM_FOR(i, total) y[i] = activate<2>(x[i]); }
-template <class Team = Grid> __device__ void tanh_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_TEAM_FOR(i, total) dx[i] = through_activation<2>(dy[i], y[i]); }
-template <class Team = Grid> __device__ void sigmoid_forward(float* y, const float* x, long long total) { NETDSL_TEAM_FOR(i, total) y[i] = activate<3>(x[i]); }
-template <class Team = Grid> __device__ void sigmoid_backward(float* dx, const float* dy, const float* y, long long total) { NETDSL_TEAM_FOR(i, total) dx[i] = through_activation<3>(dy[i], y[i]); }
 
 // ---- dropout: the same counter-based SplitMix64 stream per sample as the CPU, so masks are identical ----------------
 __device__ inline unsigned long long splitmix64_mix(unsigned long long z)

@@ -242,7 +242,7 @@ struct WindowIndex
     }
 };
 
-template <bool Bias, int Act>
+template <bool Bias, class Act>
 struct ConvForward
 {
     float* y; const float* x; const float* w; const float* bias; ConvShape s; int n;
@@ -274,11 +274,11 @@ struct ConvForward
     __device__ long long output(Position first, int delta) const { return first.plus(delta, s.ho * s.wo, s.co); }
     __device__ void store(long long o, int co, float v) const
     {
-        y[o + (long long)co * s.ho * s.wo] = activate<Act>(v + (Bias ? bias[co] : 0.0f));
+        y[o + (long long)co * s.ho * s.wo] = Act::forward(v + (Bias ? bias[co] : 0.0f));
     }
 };
 
-template <int Act>
+template <class Act>
 struct ConvBackwardInput
 {
     float* dx; const float* dy; const float* y; const float* w; ConvShape s; int n;
@@ -321,7 +321,7 @@ struct ConvBackwardInput
 };
 
 // Split `split`'s partial sum over its share of depth = n·Ho·Wo, into partials[split][co][ci·K²].
-template <int Act>
+template <class Act>
 struct ConvWeightPartials
 {
     float* partials; const float* dy; const float* y; const float* x; ConvShape s; int split;
@@ -365,13 +365,13 @@ struct ConvWeightPartials
 }  // namespace tc
 
 // ---- the kernels' bodies, named as the reference ones with _tc ----------------------------------------------------------
-template <bool Bias, int Act = 0>
+template <bool Bias, class Act = Identity>
 __device__ void conv2d_forward_tc(float* y, const float* x, const float* w, const float* b, ConvShape shape, int n)
 {
     tc::gemm(tc::ConvForward<Bias, Act>(y, x, w, b, shape, n));
 }
 
-template <int Act = 0>
+template <class Act = Identity>
 __device__ void conv2d_backward_input_tc(float* dx, const float* dy, const float* y, const float* w, ConvShape shape, int n)
 {
     tc::gemm(tc::ConvBackwardInput<Act>(dx, dy, y, w, shape, n));
@@ -379,7 +379,7 @@ __device__ void conv2d_backward_input_tc(float* dx, const float* dy, const float
 
 // Blocks: splits × ⌈Co/64⌉ × ⌈Ci·K²/64⌉, tiles fastest. Split s takes depths [s·chunk, (s+1)·chunk) of n·Ho·Wo, chunk
 // a multiple of the K step; empty splits still write their zeros, so the sum never reads stale scratch.
-template <int Act = 0>
+template <class Act = Identity>
 __device__ void conv2d_weight_partials_tc(float* partials, const float* dy, const float* y, const float* x, ConvShape shape, int splits, int n)
 {
     const int tilesM = (shape.co + tc::BM - 1) / tc::BM, tilesN = (shape.ci * shape.k * shape.k + tc::BN - 1) / tc::BN;
@@ -391,7 +391,7 @@ __device__ void conv2d_weight_partials_tc(float* partials, const float* dy, cons
 }
 
 // dw (Co, Ci, K, K) += Σ over splits of the partials, in split order; db (Co) += Σ dy'. Any grid.
-template <bool Bias, int Act = 0>
+template <bool Bias, class Act = Identity>
 __device__ void conv2d_weight_sum_tc(float* dw, float* db, const float* partials, const float* dy, const float* y,
                                      ConvShape shape, int splits, int n)
 {
