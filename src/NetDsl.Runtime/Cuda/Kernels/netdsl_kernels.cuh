@@ -387,9 +387,6 @@ __device__ void global_pool_backward(float* dx, const float* dy, const float* x,
     }
 }
 
-// ---- activations (backward from the output y, as on the CPU) --------------------------------------------------------
-// (dx may alias dy.)
-
 // ---- dropout: the same counter-based SplitMix64 stream per sample as the CPU, so masks are identical ----------------
 __device__ inline unsigned long long splitmix64_mix(unsigned long long z)
 {
