@@ -1,16 +1,14 @@
 namespace NetDsl;
 
-/// <summary>The kinds of layer the generator knows.</summary>
-public enum LayerKind { Input, Conv, MaxPool, AvgPool, Dense, Dropout, Relu, Tanh, Sigmoid, BatchNorm, Lrn, GlobalAvgPool, GlobalMaxPool, Concat, Add }
-
 /// <summary>
 /// One row of the compile-time summary: everything here was computed by the source generator.
-/// Receptive field: a unit of this layer sees <see cref="RfSize"/>×RfSize input pixels, neighbouring units are
+/// <see cref="Kind"/> is the layer attribute's name without "Attribute" ("Conv", "MaxPool").
+/// Receptive field (along the rows): a unit of this layer sees <see cref="RfSize"/>×RfSize input pixels, neighbouring units are
 /// <see cref="RfJump"/> input pixels apart, and the first unit's field is centred on input pixel <see cref="RfStart"/>.
 /// </summary>
 public sealed record LayerInfo(
-    string Name, LayerKind Kind, string Stage, Shape Input, Shape Output,
-    long Parameters, long MultiplyAdds, int RfSize, int RfJump, double RfStart)
+    string Name, string Kind, string Stage, Shape Input, Shape Output,
+    long Parameters, long MultiplyAdds, int RfSize, double RfJump, double RfStart)
 {
     /// <summary>Bytes of float32 activations this layer holds per sample.</summary>
     public long ActivationBytes => 4L * Output.Size;

@@ -50,7 +50,9 @@ public sealed class ProjectionAttribute : Attribute;
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
 public sealed class UseAttribute<TBlock>(params int[] arguments) : LayerAttribute where TBlock : class
 {
+    public const int DefaultStride = 1, DefaultRepeat = 1;
+
     public int[] Arguments { get; } = arguments;
-    public int Stride { get; set; } = 1;
-    public int Repeat { get; set; } = 1;
+    public int Stride { get; set; } = DefaultStride;
+    public int Repeat { get; set; } = DefaultRepeat;
 }

@@ -15,8 +15,8 @@ public abstract class LayerAttribute : Attribute
 /// <summary>Padding values with a meaning.</summary>
 public static class Pad
 {
-    /// <summary>'same' padding: (kernel − 1) / 2 on every side; needs an odd kernel and stride 1.</summary>
-    public const int Same = -1;
+    /// <summary>'same' padding: (kernel − 1) / 2 on every side; needs an odd kernel and stride 1. Any other negative padding is an error.</summary>
+    public const int Same = int.MinValue;
 }
 
 /// <summary>
@@ -29,17 +29,20 @@ public sealed class ConvAttribute : LayerAttribute
     public ConvAttribute(int outChannels) => OutChannels = outChannels;
     public ConvAttribute(string outChannels) => OutChannelsExpression = outChannels;
 
+    public const int DefaultKernel = 3, DefaultStride = 1;
+    public const bool DefaultBias = true;
+
     public int OutChannels { get; }
     public string? OutChannelsExpression { get; }
-    /// <summary>Square kernel size. Default 3.</summary>
-    public int Kernel { get; set; } = 3;
-    public int Stride { get; set; } = 1;
+    /// <summary>Square kernel size.</summary>
+    public int Kernel { get; set; } = DefaultKernel;
+    public int Stride { get; set; } = DefaultStride;
     /// <summary>Zero padding on every side, or <see cref="Pad.Same"/>.</summary>
     public int Padding { get; set; }
     /// <summary>Inside a block: use the stride the block was instantiated with.</summary>
     public bool Strided { get; set; }
     /// <summary>Whether the layer has a bias (false before a BatchNorm, as in torchvision's ResNets).</summary>
-    public bool Bias { get; set; } = true;
+    public bool Bias { get; set; } = DefaultBias;
 }
 
 /// <summary>
@@ -96,9 +99,11 @@ public sealed class DropoutAttribute(double p = 0.5) : LayerAttribute
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
 public sealed class BatchNormAttribute : LayerAttribute
 {
-    public double Epsilon { get; set; } = 1e-5;
+    public const double DefaultEpsilon = 1e-5, DefaultMomentum = 0.1;
+
+    public double Epsilon { get; set; } = DefaultEpsilon;
     /// <summary>Weight of the new batch in the running statistics.</summary>
-    public double Momentum { get; set; } = 0.1;
+    public double Momentum { get; set; } = DefaultMomentum;
 }
 
 /// <summary>
@@ -108,10 +113,12 @@ public sealed class BatchNormAttribute : LayerAttribute
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
 public sealed class LrnAttribute(int size = 5) : LayerAttribute
 {
+    public const double DefaultAlpha = 1e-4, DefaultBeta = 0.75, DefaultK = 2.0;
+
     public int Size { get; } = size;
-    public double Alpha { get; set; } = 1e-4;
-    public double Beta { get; set; } = 0.75;
-    public double K { get; set; } = 2.0;
+    public double Alpha { get; set; } = DefaultAlpha;
+    public double Beta { get; set; } = DefaultBeta;
+    public double K { get; set; } = DefaultK;
 }
 
 /// <summary>max(0, x).</summary>

@@ -64,6 +64,9 @@ public class DiagnosticTests
     [InlineData("Conv(6, Kernel = 0)", "C: Conv kernel is 0, but must be at least 1")]
     [InlineData("Conv(6, Stride = -1)", "C: Conv stride is -1, but must be at least 1")]
     [InlineData("Conv(6, Padding = -2)", "C: Conv padding is -2, but must be zero or more")]
+    [InlineData("Conv(6, Padding = -1)", "C: Conv padding is -1, but must be zero or more")]   // once a silent 'same'
+    [InlineData("Lrn(5, K = 0)", "C: Lrn k is 0, but must be positive")]
+    [InlineData("BatchNorm(Momentum = 2)", "C: BatchNorm momentum is 2, but must be between 0 and 1")]
     [InlineData("MaxPool(0)", "C: MaxPool kernel is 0, but must be at least 1")]
     [InlineData("AvgPool(2, Stride = -3)", "C: AvgPool stride is -3, but must be at least 1")]
     [InlineData("Dense(-3)", "C: Dense units is -3, but must be at least 1")]
@@ -129,7 +132,7 @@ public class DiagnosticTests
 
     [Fact]
     public void NDSL0011_single_output() => AssertReported(
-        Net("[Dense(1)] public partial Stage L { get; }"), "NDSL0011", "Network(Input = new[] { 1, 28, 28 })",
+        Net("[Dense(1)] public partial Stage L { get; }"), "NDSL0011", "Dense(1)",
         "Network 'Net' ends in L with 1 output(s); the softmax cross-entropy head needs at least 2");
 
     [Fact]
@@ -151,6 +154,41 @@ public class DiagnosticTests
         Assert.Equal("NDSL0005", Assert.Single(result.Generator).Id);
         Assert.Empty(result.Errors);
         Assert.EndsWith(".Stubs.g.cs", Assert.Single(result.Sources).HintName);
+    }
+
+    [Fact]
+    public void Code_using_a_network_with_errors_still_compiles_so_only_our_error_shows()
+    {
+        var result = GeneratorHarness.Run(Net("[Conv(6, Padding = -1)] public partial Stage C { get; }\n[Dense(10)] public partial Stage L { get; }") + """
+            static class Use
+            {
+                static void Train(NetDsl.Runtime.ICpuNetwork cpu, NetDsl.Runtime.IGpuNetwork gpu) { }
+                static object Run()
+                {
+                    var net = new Net();
+                    Train(net, net);
+                    float[] p = new float[1];
+                    net.InitializeParameters<float>(p, 1);
+                    return (Net.Summary, net.Description.Layers, net.C, Net.CudaProgram, Net.Arena);
+                }
+            }
+            """);
+
+        Assert.Equal("NDSL0005", Assert.Single(result.Generator).Id);
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public void Help_links_are_full_urls_to_each_diagnostics_section()
+    {
+        foreach (var descriptor in Diagnostics.Catalog.All)
+        {
+            Assert.True(System.Uri.TryCreate(descriptor.HelpLinkUri, System.UriKind.Absolute, out var uri), descriptor.HelpLinkUri);
+            Assert.Equal("https", uri!.Scheme);
+            Assert.EndsWith("/docs/diagnostics.md#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
+        }
+        string docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics.md"));
+        Assert.All(Diagnostics.Catalog.All, d => Assert.Contains("## " + d.Id.ToLowerInvariant(), docs));
     }
 
     [Fact]

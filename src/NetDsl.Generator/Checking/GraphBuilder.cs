@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Checking;
@@ -71,18 +72,18 @@ internal sealed class GraphBuilder
 
             var layers = Enumerable.Range(stage.FirstLayer, stage.LayerCount).Select(i => c.Body.Layers[i]).ToList();
             // A stage that opens with Concat or Add reads only the stages it names, not the one before it.
-            bool joinsFirst = layers.Count > 0 && layers[0].Kind is LayerKind.Concat or LayerKind.Add;
+            bool joinsFirst = layers.Count > 0 && !layers[0].IsUse && layers[0].Layer.Joins;
             int input = stage.From is { } from ? Reference(from, stage.FromLocation ?? stage.Location)
                 : index == 0 || joinsFirst ? c.Input : Resolve(index - 1);
             foreach (var layer in layers)
-                foreach (var name in layer.Inputs)
+                foreach (var name in layer.Args.Inputs)
                     Reference(name, layer.Location);
             if (Failed) return -1;
 
             int first = Nodes.Count, position = 0, current = input;
             foreach (var layer in layers)
             {
-                current = layer.Kind == LayerKind.Use ? Instantiate(c, layer, current, ref position)
+                current = layer.IsUse ? Instantiate(c, layer, current, ref position)
                     : Add(c, layer, current, position++, layers.Count, name => Reference(name, layer.Location));
                 if (Failed) return -1;
             }
@@ -122,35 +123,36 @@ internal sealed class GraphBuilder
     }
 
     /// <summary>Expands Repeat copies of a block; the first takes the use site's stride, the rest stride 1.</summary>
-    private int Instantiate(Container c, LayerSpec use, int current, ref int position)
+    private int Instantiate(Container c, LayerSpec spec, int current, ref int position)
     {
-        var label = Label(c, use);
+        var label = Label(c, spec);
+        var use = (UseArgs)spec.Args;
         if (use.Block is null || !_blocks.TryGetValue(use.Block, out var block))
         {
-            Report(Catalog.NotABlock, c, use.Location, label, use.Block ?? "?", " (declare it as [Block(...)] partial class)");
+            Report(Catalog.NotABlock, c, spec.Location, label, use.Block ?? "?", " (declare it as [Block(...)] partial class)");
             return -1;
         }
         if (block.Incomplete) return Fail();
         if (block.Parameters.Count != use.Arguments.Count)
         {
-            ReportPointingTo(block.Location, Catalog.BlockArguments, c, use.Location, label, block.Name, block.Parameters.Count,
+            ReportPointingTo(block.Location, Catalog.BlockArguments, c, spec.Location, label, block.Name, block.Parameters.Count,
                 string.Join(", ", block.Parameters), use.Arguments.Count);
             return -1;
         }
         if (use.Repeat < 1 || use.Stride < 1)
         {
-            Report(Catalog.InvalidArgument, c, use.Location, label, block.Name, use.Repeat < 1 ? "repeat" : "stride",
+            Report(Catalog.InvalidArgument, c, spec.Location, label, block.Name, use.Repeat < 1 ? "repeat" : "stride",
                 use.Repeat < 1 ? use.Repeat : use.Stride, "at least 1");
             return -1;
         }
         for (int r = 0; r < use.Repeat && !Failed; r++)
         {
             // A named single instance takes the name as it is ("inception3a"); otherwise instances count up ("layer1.0").
-            string instance = use.Name is not null && use.Repeat == 1 ? c.Prefix + use.Name : $"{c.Prefix}{use.Name ?? use.Stage}.{position}";
+            string instance = spec.Name is not null && use.Repeat == 1 ? c.Prefix + spec.Name : $"{c.Prefix}{spec.Name ?? spec.Stage}.{position}";
             position++;
             var arguments = block.Parameters.Zip(use.Arguments, (name, value) => (name, value)).ToDictionary(p => p.name, p => p.value);
             var inner = new Container(block.Body, instance + ".", current, arguments, r == 0 ? use.Stride : 1, block.Name,
-                instance, c.UseSite ?? use.Location);
+                instance, c.UseSite ?? spec.Location);
             current = Expand(inner);
         }
         return current;
@@ -159,163 +161,102 @@ internal sealed class GraphBuilder
     /// <param name="reference">Resolves a stage name to its output node (already built by the stage's pre-pass).</param>
     private int Add(Container c, LayerSpec s, int input, int position, int stageLength, Func<string, int> reference)
     {
-        string label = Label(c, s);
-        var x = Nodes[input].Out;
-        int stride = s.Strided ? c.Stride : s.Stride;
+        var layer = s.Layer;
         var inputs = new List<int> { input };
-        Shape output;
-        var tensors = new List<GraphTensor>();
-        long macs = 0;
-        int kernel = s.Kernel, padding = s.Padding;
-
-        switch (s.Kind)
+        if (layer.Joins)
         {
-            case LayerKind.Conv:
-                int? channels = s.SizeExpression is null ? s.Size : Evaluate(c, s, label, s.SizeExpression, x.C);
-                if (channels is null) return -1;
-                if (!Positive(c, s, label, "out channels", channels.Value) || !Positive(c, s, label, "kernel", kernel)
-                    || !Positive(c, s, label, "stride", stride)) return -1;
-                if (padding == -1)
-                {
-                    if (kernel % 2 == 0 || stride != 1)
-                        return Invalid(c, s, label, "'same' padding", $"kernel {kernel}, stride {stride}", "used with an odd kernel and stride 1");
-                    padding = (kernel - 1) / 2;
-                }
-                if (!AtLeast(c, s, label, "padding", padding, 0, "zero or more")) return -1;
-                if (!Slide(c, s, label, input, kernel, stride, padding, false, out int h, out int w)) return -1;
-                output = new Shape(channels.Value, h, w);
-                int fanIn = x.C * kernel * kernel;
-                tensors.Add(new GraphTensor("weight", new[] { channels.Value, x.C, kernel, kernel }, fanIn, channels.Value * kernel * kernel, InitFor(c, s), true));
-                if (s.Bias) tensors.Add(new GraphTensor("bias", new[] { channels.Value }, fanIn, 0, InitKind.Zero, true));
-                macs = output.Size * fanIn;
-                break;
-            case LayerKind.MaxPool or LayerKind.AvgPool:
-                if (!Positive(c, s, label, "kernel", kernel) || !Positive(c, s, label, "stride", stride)
-                    || !AtLeast(c, s, label, "padding", padding, 0, "zero or more")) return -1;
-                if (padding * 2 > kernel) return Invalid(c, s, label, "padding", padding, $"at most half the kernel ({kernel / 2})");
-                if (!Slide(c, s, label, input, kernel, stride, padding, s.CeilMode, out h, out w)) return -1;
-                output = new Shape(x.C, h, w);
-                break;
-            case LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool:
-                output = new Shape(x.C, 1, 1);
-                (kernel, stride, padding) = (Math.Max(x.H, x.W), 1, 0);
-                break;
-            case LayerKind.Dense:
-                if (!Positive(c, s, label, "units", s.Size)) return -1;
-                output = new Shape(s.Size, 1, 1);
-                if (x.Size > int.MaxValue) return Fail(Catalog.TooLarge, _spec.Location, _spec.ClassName, x.Size, "inputs to a dense layer");
-                tensors.Add(new GraphTensor("weight", new[] { s.Size, (int)x.Size }, (int)x.Size, s.Size, InitFor(c, s), true));
-                tensors.Add(new GraphTensor("bias", new[] { s.Size }, (int)x.Size, 0, InitKind.Zero, true));
-                macs = (long)s.Size * x.Size;
-                (kernel, stride, padding) = (Math.Max(x.H, x.W), 1, 0);
-                break;
-            case LayerKind.Dropout:
-                if (!(s.Real >= 0 && s.Real < 1)) return Invalid(c, s, label, "probability", s.Real, "at least 0 and below 1");
-                output = x;
-                break;
-            case LayerKind.BatchNorm:
-                if (!(s.Real > 0)) return Invalid(c, s, label, "epsilon", s.Real, "positive");
-                if (!(s.Real2 >= 0 && s.Real2 <= 1)) return Invalid(c, s, label, "momentum", s.Real2, "between 0 and 1");
-                output = x;
-                tensors.Add(new GraphTensor("weight", new[] { x.C }, 0, 0, InitKind.One, true));
-                tensors.Add(new GraphTensor("bias", new[] { x.C }, 0, 0, InitKind.Zero, true));
-                tensors.Add(new GraphTensor("running_mean", new[] { x.C }, 0, 0, InitKind.Zero, false));
-                tensors.Add(new GraphTensor("running_var", new[] { x.C }, 0, 0, InitKind.One, false));
-                break;
-            case LayerKind.Lrn:
-                if (!Positive(c, s, label, "size", s.Size)) return -1;
-                if (!(s.Real4 > 0)) return Invalid(c, s, label, "k", s.Real4, "positive");
-                output = x;
-                break;
-            case LayerKind.Concat or LayerKind.Add:
-                // First in its stage, the layer joins exactly the named stages; later, the stage's running value joins them too.
-                if (position == 0) inputs.Clear();
-                foreach (var name in s.Inputs) inputs.Add(reference(name));
-                if (inputs.Count < 2) return Invalid(c, s, label, "inputs", inputs.Count, "at least 2");
-                output = Join(c, s, label, inputs);
-                if (Failed) return -1;
-                break;
-            default:
-                output = x;
-                break;
+            // First in its stage, the layer joins exactly the named stages; later, the stage's running value joins them too.
+            if (position == 0) inputs.Clear();
+            foreach (var name in s.Args.Inputs) inputs.Add(reference(name));
+            if (inputs.Count < 2)
+            {
+                Report(Catalog.InvalidArgument, c, s.Location, Label(c, s), s.Kind, "inputs", inputs.Count, "at least 2");
+                return -1;
+            }
         }
+        var checkedShape = layer.Check(new LayerCheck(this, c, s, inputs));
+        if (checkedShape is null || Failed) return Fail();
+        var output = checkedShape.Out;
 
         if (output.Size > int.MaxValue) return Fail(Catalog.TooLarge, _spec.Location, _spec.ClassName, output.Size, "activations");
         string layerName = c.Prefix + (s.Name ?? $"{s.Stage}.{position}");
         if (!_names.Add(layerName))
         {
-            Report(Catalog.DuplicateName, c, s.Location, label, layerName, c.Owner);
+            Report(Catalog.DuplicateName, c, s.Location, Label(c, s), layerName, c.Owner);
             return -1;
         }
-        string display = position == stageLength - 1 ? label : $"{layerName} ({s.Kind})";
+        string display = position == stageLength - 1 ? Label(c, s) : $"{layerName} ({s.Kind})";
         var node = new GraphNode(Nodes.Count, layerName, c.Instance ?? s.Stage, s, output, inputs.ToArray(), display)
         {
-            Kernel = kernel, Stride = stride, Padding = padding, Tensors = tensors, MultiplyAdds = macs,
+            Window = checkedShape.Window, Tensors = checkedShape.Tensors.ToList(), MultiplyAdds = checkedShape.MultiplyAdds,
         };
         Nodes.Add(node);
         return node.Id;
     }
 
-    private Shape Join(Container c, LayerSpec s, string label, List<int> inputs)
+    /// <summary>What a layer's check sees of the graph being built: its inputs, and diagnostics on its attribute.</summary>
+    private sealed class LayerCheck(GraphBuilder builder, Container c, LayerSpec s, List<int> inputs) : ShapeContext
     {
-        var first = Nodes[inputs[0]];
-        if (s.Kind == LayerKind.Add)
-        {
-            foreach (var i in inputs.Skip(1))
-                if (Nodes[i].Out != first.Out)
-                {
-                    Report(Catalog.AddMismatch, c, s.Location, label, first.Display, first.Out, Nodes[i].Display, Nodes[i].Out);
-                    return default;
-                }
-            return first.Out;
-        }
-        int channels = 0;
-        foreach (var i in inputs)
-        {
-            var o = Nodes[i].Out;
-            if (o.H != first.Out.H || o.W != first.Out.W)
-            {
-                Report(Catalog.ConcatMismatch, c, s.Location, label, first.Display, $"{first.Out.H}×{first.Out.W}", Nodes[i].Display, $"{o.H}×{o.W}");
-                return default;
-            }
-            channels += o.C;
-        }
-        return new Shape(channels, first.Out.H, first.Out.W);
-    }
+        private readonly string _label = Label(c, s);
 
-    /// <summary>Output size of a sliding window (PyTorch's floor or ceil mode); reports a kernel that does not fit, warns on an uneven stride.</summary>
-    private bool Slide(Container c, LayerSpec s, string label, int input, int kernel, int stride, int padding, bool ceil, out int height, out int width)
-    {
-        var x = Nodes[input].Out;
-        int paddedH = x.H + 2 * padding, paddedW = x.W + 2 * padding;
-        height = width = 0;
-        if (paddedH < kernel || paddedW < kernel)
+        public override LayerArgs Args => s.Args;
+        public override IReadOnlyList<Shape> Inputs { get; } = inputs.Select(i => builder.Nodes[i].Out).ToList();
+        public override string Display(int input) => builder.Nodes[inputs[input]].Display;
+        public override int Stride(int own, bool strided) => strided ? c.Stride : own;
+        public override InitKind WeightInit => InitFor(c, s);
+
+        public override int? Channels(int value, string? expression)
         {
-            Report(Catalog.KernelTooLarge, c, s.Location, label, s.Kind, kernel, x.H, x.W, Nodes[input].Display, padding, paddedH, paddedW);
+            if (expression is null) return value;
+            var names = new Dictionary<string, int>(c.Arguments) { ["in"] = X.C };
+            int? channels = ChannelExpression.Evaluate(expression, names, out string? error);
+            if (channels is null) builder.Report(Catalog.InvalidExpression, c, s.Location, _label, expression, error!);
+            return channels;
+        }
+
+        public override void Report(DiagnosticDescriptor descriptor, params object[] arguments) =>
+            builder.Report(descriptor, c, s.Location, new object[] { _label }.Concat(arguments).ToArray());
+
+        public override bool Invalid(string what, object value, string expected)
+        {
+            builder.Report(Catalog.InvalidArgument, c, s.Location, _label, s.Kind, what, value, expected);
             return false;
         }
-        height = Windows(x.H, kernel, stride, padding, ceil);
-        width = Windows(x.W, kernel, stride, padding, ceil);
-        // Real input rows after the last window are never read. Only padding left over is harmless, and so is a
-        // kernel smaller than its stride, which skips rows everywhere by design.
-        int unreadH = x.H - ((height - 1) * stride - padding + kernel), unreadW = x.W - ((width - 1) * stride - padding + kernel);
-        if (kernel >= stride && (unreadH > 0 || unreadW > 0))
-        {
-            bool rows = unreadH > 0;
-            int size = rows ? x.H : x.W, unread = rows ? unreadH : unreadW;
-            Warn(Catalog.StrideLeavesRemainder, c, s.Location, label, s.Kind, kernel, stride, x.H, x.W, Nodes[input].Display,
-                size - unread, size, unread);
-        }
-        return true;
-    }
 
-    /// <summary>PyTorch's pooling output size: in ceil mode the last window must start inside the input or its left padding.</summary>
-    internal static int Windows(int size, int kernel, int stride, int padding, bool ceil)
-    {
-        int span = size + 2 * padding - kernel;
-        int count = (ceil ? (span + stride - 1) / stride : span / stride) + 1;
-        if (ceil && (count - 1) * stride >= size + padding) count--;
-        return count;
+        public override bool Fits(long size, string what)
+        {
+            if (size <= int.MaxValue) return true;
+            builder.Fail(Catalog.TooLarge, builder._spec.Location, builder._spec.ClassName, size, what);
+            return false;
+        }
+
+        /// <summary>Reports a kernel that does not fit its padded input, and warns when real rows after the last window go unread.</summary>
+        public override bool Slide(Window window, out int height, out int width)
+        {
+            var x = X;
+            int paddedH = x.H + 2 * window.PH, paddedW = x.W + 2 * window.PW;
+            height = width = 0;
+            if (paddedH < window.SpanH || paddedW < window.SpanW)
+            {
+                builder.Report(Catalog.KernelTooLarge, c, s.Location, _label, s.Kind, KernelText(window), x.H, x.W, Display(0), PaddingText(window), paddedH, paddedW);
+                return false;
+            }
+            height = window.OutH(x.H);
+            width = window.OutW(x.W);
+            // Only padding left over is harmless, and so is a kernel smaller than its stride, which skips rows everywhere by design.
+            int unreadH = x.H - ((height - 1) * window.SH - window.PH + window.SpanH), unreadW = x.W - ((width - 1) * window.SW - window.PW + window.SpanW);
+            bool rows = unreadH > 0;
+            if ((rows && window.SpanH >= window.SH) || (!rows && unreadW > 0 && window.SpanW >= window.SW))
+            {
+                int size = rows ? x.H : x.W, unread = rows ? unreadH : unreadW;
+                builder.Warn(Catalog.StrideLeavesRemainder, c, s.Location, _label, s.Kind, KernelText(window), rows ? window.SH : window.SW, x.H, x.W, Display(0),
+                    size - unread, size, unread);
+            }
+            return true;
+        }
+
+        private static string KernelText(Window w) => w.KH == w.KW && w.DH == 1 && w.DW == 1 ? $"{w.KH}" : w.DH == 1 && w.DW == 1 ? $"{w.KH}x{w.KW}" : $"{w.KH}x{w.KW} (dilated to {w.SpanH}x{w.SpanW})";
+        private static string PaddingText(Window w) => w.PH == w.PW ? $"{w.PH}" : $"{w.PH},{w.PW}";
     }
 
     /// <summary>He for weights feeding a ReLU (through normalization, pooling or dropout), Xavier otherwise.</summary>
@@ -324,34 +265,16 @@ internal sealed class GraphBuilder
         var stage = c.Body.Stages.First(st => st.Name == s.Stage);
         for (int i = stage.FirstLayer + s.Index + 1; i < stage.FirstLayer + stage.LayerCount; i++)
         {
-            var kind = c.Body.Layers[i].Kind;
-            if (kind is LayerKind.MaxPool or LayerKind.AvgPool or LayerKind.Dropout or LayerKind.BatchNorm or LayerKind.Lrn) continue;
-            return kind == LayerKind.Relu ? InitKind.HeNormal : InitKind.XavierUniform;
+            var next = c.Body.Layers[i];
+            if (next.IsUse) break;
+            if (next.Layer.TransparentToInitialization) continue;
+            return next.Layer.IsRectifier ? InitKind.HeNormal : InitKind.XavierUniform;
         }
         return InitKind.XavierUniform;
     }
 
-    private int? Evaluate(Container c, LayerSpec s, string label, string expression, int inChannels)
-    {
-        var names = new Dictionary<string, int>(c.Arguments) { ["in"] = inChannels };
-        int? value = ChannelExpression.Evaluate(expression, names, out string? error);
-        if (value is null) Report(Catalog.InvalidExpression, c, s.Location, label, expression, error!);
-        return value;
-    }
-
     /// <summary>"C3" for a network stage; "layer2.0 (Bottleneck.body)" inside a block instance.</summary>
     private static string Label(Container c, LayerSpec s) => c.Instance is null ? s.Stage : $"{c.Instance} ({c.Owner}.{s.Stage})";
-
-    private bool Positive(Container c, LayerSpec s, string label, string what, int value) => AtLeast(c, s, label, what, value, 1, "at least 1");
-
-    private bool AtLeast(Container c, LayerSpec s, string label, string what, int value, int minimum, string expected) =>
-        value >= minimum || Invalid(c, s, label, what, value, expected) >= 0;
-
-    private int Invalid(Container c, LayerSpec s, string label, string what, object value, string expected)
-    {
-        Report(Catalog.InvalidArgument, c, s.Location, label, s.Kind, what, value, expected);
-        return -1;
-    }
 
     /// <summary>Reports at the layer, or at the network's use site of the block with the block's layer as a second location.</summary>
     private void Report(DiagnosticDescriptor descriptor, Container c, LocationInfo? location, params object[] args) =>
@@ -386,12 +309,6 @@ internal sealed class GraphBuilder
     }
 }
 
-/// <summary>A tensor a layer owns, before offsets are assigned.</summary>
-internal sealed record GraphTensor(string Role, int[] Dims, int FanIn, int FanOut, InitKind Init, bool Trainable)
-{
-    public int Length => Dims.Aggregate(1, (a, b) => a * b);
-}
-
 /// <summary>A layer instance in the graph, mutable only while the builder works.</summary>
 internal sealed class GraphNode(int id, string name, string stage, LayerSpec? spec, Shape output, int[] inputs, string display)
 {
@@ -404,9 +321,7 @@ internal sealed class GraphNode(int id, string name, string stage, LayerSpec? sp
     public int[] Inputs { get; } = inputs;
     /// <summary>How messages name this node's output: "C1", or "C1.0 (Conv)" for an inner layer.</summary>
     public string Display { get; } = display;
-    public int Kernel { get; set; }
-    public int Stride { get; set; }
-    public int Padding { get; set; }
+    public Window? Window { get; set; }
     public List<GraphTensor> Tensors { get; set; } = new();
     public long MultiplyAdds { get; set; }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Checking;
@@ -19,27 +20,33 @@ internal static class PlanAssembler
         var needsGradient = new bool[graph.Count];
         var slotOf = new int[graph.Count];
         var offsets = TensorOffsets(graph);
-        var rf = new (int Size, int Jump, double Start)[graph.Count];
+        var rf = new ReceptiveField[graph.Count];
         var nodes = new List<NodePlan>();
 
         foreach (var g in graph)
         {
+            var layer = g.Spec?.Layer;
             slotOf[g.Id] = (int)slots;
             slots += g.Out.Size;
             int mask = -1, reductionOffset = -1;
-            if (g.Spec?.Kind == LayerKind.Dropout) { mask = (int)slots; slots += g.Out.Size; }
-            if (g.Spec?.Kind == LayerKind.BatchNorm) { reductionOffset = (int)reduction; reduction += 7L * g.Out.C; }
-            if (g.Spec?.Kind == LayerKind.Conv)
-                scratch = (int)Math.Min(int.MaxValue, Math.Max(scratch, 2L * g.Tensors[0].FanIn * g.Out.H * g.Out.W));
-
+            if (layer?.KeepsMask == true) { mask = (int)slots; slots += g.Out.Size; }
             needsGradient[g.Id] = g.Tensors.Any(t => t.Trainable) || g.Inputs.Any(i => needsGradient[i]);
-            rf[g.Id] = g.Id == 0 ? (1, 1, 0.5) : ReceptiveField(g, rf);
             var tensors = g.Tensors.Select(t => new TensorPlan($"{g.Name}.{t.Role}", t.Role, offsets[(g.Id, t.Role)], t.Length,
                 t.Dims.ToEquatableArray(), t.FanIn, t.FanOut, t.Init, t.Trainable)).ToEquatableArray();
-            nodes.Add(new NodePlan(g.Id, g.Name, g.Stage, g.Spec?.Kind ?? LayerKind.Relu, g.Spec ?? new LayerSpec("input", 0, LayerKind.Relu, null, null),
-                g.Inputs.ToEquatableArray(), g.Inputs.Select(i => graph[i].Out).DefaultIfEmpty(g.Out).ToEquatableArray(), g.Out,
-                g.Kernel, g.Stride, g.Padding, slotOf[g.Id], mask, reductionOffset, tensors, g.MultiplyAdds,
-                rf[g.Id].Size, rf[g.Id].Jump, rf[g.Id].Start, needsGradient[g.Id]));
+            var inShapes = g.Inputs.Select(i => graph[i].Out).DefaultIfEmpty(g.Out).ToEquatableArray();
+            var node = new NodePlan(g.Id, g.Name, g.Stage, g.Spec?.Kind ?? NodePlan.InputKind, g.Spec?.Args ?? LayerArgs.None,
+                g.Inputs.ToEquatableArray(), inShapes, g.Out, g.Window, slotOf[g.Id], mask, -1, tensors, g.MultiplyAdds,
+                ReceptiveField.Pixel, needsGradient[g.Id]);
+            if (layer is not null)
+            {
+                int floats = layer.ReductionFloats(node);
+                if (floats > 0) { reductionOffset = (int)reduction; reduction += floats; }
+                scratch = (int)Math.Min(int.MaxValue, Math.Max(scratch, layer.CpuScratch(node)));
+                // Joins take the widest of their inputs' fields.
+                rf[g.Id] = layer.ReceptiveField(node, g.Inputs.Select(i => rf[i]).OrderByDescending(r => r.Size).First());
+            }
+            else rf[g.Id] = ReceptiveField.Pixel;
+            nodes.Add(node with { ReductionOffset = reductionOffset, Rf = rf[g.Id] });
         }
 
         // Readers of each tensor that needs a gradient; more than one means private slots summed in backward.
@@ -79,18 +86,5 @@ internal static class PlanAssembler
                     offset += t.Length;
                 }
         return offsets;
-    }
-
-    /// <summary>
-    /// Receptive-field arithmetic (size, jump, centre of the first unit). Windowed layers grow the field; joins take
-    /// the widest input; global pools and dense layers see their whole input.
-    /// </summary>
-    private static (int, int, double) ReceptiveField(GraphNode g, (int Size, int Jump, double Start)[] rf)
-    {
-        var widest = g.Inputs.Select(i => rf[i]).OrderByDescending(r => r.Size).First();
-        if (g.Spec!.Kind is not (LayerKind.Conv or LayerKind.MaxPool or LayerKind.AvgPool or LayerKind.Dense
-            or LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool)) return widest;
-        return (widest.Size + (g.Kernel - 1) * widest.Jump, widest.Jump * g.Stride,
-            widest.Start + ((g.Kernel - 1) / 2.0 - g.Padding) * widest.Jump);
     }
 }

@@ -24,7 +24,7 @@ internal static class ShapeChecker
         var logits = builder.Nodes[builder.Nodes.Count - 1];
         if (logits.Out.Size < 2)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Catalog.TooFewClasses, spec.Location, spec.ClassName, logits.Display, logits.Out.Size));
+            diagnostics.Add(DiagnosticInfo.Create(Catalog.TooFewClasses, logits.Spec?.Location ?? spec.Location, spec.ClassName, logits.Display, logits.Out.Size));
             return empty with { Diagnostics = diagnostics.ToEquatableArray() };
         }
         var stages = spec.Stages.Select(st => builder.Stages.TryGetValue(st.Name, out var built)

@@ -11,8 +11,8 @@ namespace NetDsl.Generator.Diagnostics;
 internal static class Catalog
 {
     private const string Category = "NetDsl";
-    // Relative to the repository root: docs/diagnostics.md has a section per id.
-    private const string HelpRoot = "docs/diagnostics.md#";
+    // docs/diagnostics.md has a section per id; IDEs open the link from the diagnostic.
+    private const string HelpRoot = "https://github.com/netdsl/netdsl/blob/main/docs/diagnostics.md#";
 
     public static readonly DiagnosticDescriptor NetworkNotPartial = Error("NDSL0001",
         "Network class must be partial",

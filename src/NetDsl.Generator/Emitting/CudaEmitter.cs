@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Emitting;
@@ -125,75 +126,7 @@ internal static class CudaEmitter
         public void Forward(NodePlan l)
         {
             if (Absorbed(l) || _pools.Values.Any(p => p.Pool.Id == l.Id)) return;   // computed by its producer's kernel
-            var activation = _fused.TryGetValue(l.Id, out var a) ? a : null;
-            string y = $"SLOT({(activation ?? l).Slot})", x = In(l, 0), name = ids[l.Id] + "_forward";
-            string say = Names.Narrate(l) + (activation is null ? "" : $", fused with {activation.Name} {activation.Kind}");
-            string act = activation is null ? CudaFusion.Identity : CudaFusion.ActivationType(activation)!;
-            long outSize = l.Out.Size, inSize = l.In.Size;
-            if (_pools.TryGetValue(l.Id, out var pooled))
-            {
-                var pool = pooled.Pool;
-                Kernel(ForwardLaunches, name, say + pooled.Narration, pool.Out.Size, 0,
-                    $"netdsl::conv2d_pool_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {act}, {CodeWriter.Join(pool.Kernel, pool.Stride, pool.Padding, pool.Out.H, pool.Out.W)}, {Bool(pool.Kind == LayerKind.MaxPool)}>(SLOT({pool.Slot}), a.training ? {y} : nullptr, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
-                return;
-            }
-            switch (l.Kind)
-            {
-                case LayerKind.Conv when TensorCorePlan.For(l) is { } tc:
-                    Kernel(ForwardLaunches, tc.Forward(name), say + TensorCorePlan.Narration,
-                        $"netdsl::conv2d_forward_tc<{Bool(l.Tensor("bias") is not null)}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, {ConvShape(l)}, a.n);");
-                    break;
-                case LayerKind.Conv:
-                    Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"netdsl::conv2d_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
-                    break;
-                case LayerKind.MaxPool or LayerKind.AvgPool:
-                    Kernel(ForwardLaunches, name, say, outSize, 0, $"netdsl::pool2d_forward<{Pool(l)}>({y}, {x}, a.n);");
-                    break;
-                case LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool:
-                    Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"netdsl::global_pool_forward<{l.In.C}, {l.In.Spatial}, {Bool(l.Kind == LayerKind.GlobalMaxPool)}>({y}, {x}, a.n);");
-                    break;
-                case LayerKind.Dense:
-                    Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"netdsl::dense_forward<{inSize}, {outSize}, {act}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, a.n);");
-                    break;
-                case LayerKind.Dropout:
-                    Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"if (a.training) netdsl::dropout_forward<{outSize}>({y}, SLOT({l.MaskSlot}), {x}, {CodeWriter.Literal(l.Spec.Real)}, netdsl::step_seed(a), a.n);",
-                        $"else netdsl::copy({y}, {x}, (long long)a.n * {outSize});");
-                    break;
-                case LayerKind.BatchNorm:
-                    int c = l.Out.C, o = l.ReductionOffset;
-                    Kernel(ForwardLaunches, ids[l.Id] + "_statistics", say + " (batch statistics)", 0, c,
-                        $"if (a.training) netdsl::batchnorm_statistics({BatchNormShape(l)}, STATS({o}), {Param(l, "running_mean")}, {Param(l, "running_var")}, {x}, {CodeWriter.FloatLiteral(l.Spec.Real2)}, a.n, a.training);");
-                    Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"if (a.training) netdsl::batchnorm_normalize({BatchNormShape(l)}, {y}, {x}, STATS({o}), STATS({o + c}), {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);",
-                        $"else netdsl::batchnorm_inference({BatchNormShape(l)}, {y}, {x}, {Param(l, "running_mean")}, {Param(l, "running_var")}, {Param(l, "weight")}, {Param(l, "bias")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
-                    break;
-                case LayerKind.Lrn:
-                    Kernel(ForwardLaunches, name, say, outSize, 0,
-                        $"netdsl::lrn_forward<{l.Out.C}, {l.Out.Spatial}, {l.Spec.Size}>({y}, {x}, {Lrn(l)}, a.n);");
-                    break;
-                case LayerKind.Concat:
-                    var parts = new List<string>();
-                    long offset = 0;
-                    for (int i = 0; i < l.Inputs.Count; i++)
-                    {
-                        parts.Add($"netdsl::concat_forward<{outSize}, {l.InShapes[i].Size}, {offset}>({y}, {In(l, i)}, a.n);");
-                        offset += l.InShapes[i].Size;
-                    }
-                    Kernel(ForwardLaunches, name, say, outSize, 0, parts.ToArray());
-                    break;
-                case LayerKind.Add:
-                    Kernel(ForwardLaunches, name, say, outSize, 0, Enumerable.Range(1, l.Inputs.Count - 1)
-                        .Select(i => i == 1 ? $"netdsl::add({y}, {x}, {In(l, 1)}, (long long)a.n * {outSize});" : $"netdsl::accumulate({y}, {In(l, i)}, (long long)a.n * {outSize});")
-                        .ToArray());
-                    break;
-                default:
-                    Kernel(ForwardLaunches, name, say, outSize, 0, $"netdsl::activation_forward<{CudaFusion.ActivationType(l)}>({y}, {x}, (long long)a.n * {outSize});");
-                    break;
-            }
+            l.Layer.CudaForward(new GridLayer(this, l, _fused.TryGetValue(l.Id, out var a) ? a : null, _pools.TryGetValue(l.Id, out var p) ? p : null, forward: true));
         }
 
         public void Loss()
@@ -215,114 +148,42 @@ internal static class CudaEmitter
 
             if (Absorbed(l)) return;   // its derivative is applied inside its producer's backward kernels
             if (_pools.Values.Any(p => p.Pool.Id == l.Id && p.FusedBackward)) return;   // routed inside its convolution's backward
-            var activation = _fused.TryGetValue(l.Id, out var a) ? a : null;
-            string act = activation is null ? CudaFusion.Identity : CudaFusion.ActivationType(activation)!;
-            string name = ids[l.Id] + "_backward", x = In(l, 0);
-            string say = Names.Narrate(l) + (activation is null ? "" : $", through {activation.Name} {activation.Kind}");
-            string dy = $"GRAD({(activation ?? l).Slot})", y = $"SLOT({(activation ?? l).Slot})", fusedY = activation is null ? "nullptr" : y;
-            string? dx = Dx(l, 0);
-            long outSize = l.Out.Size, inSize = l.In.Size;
-            if (_pools.TryGetValue(l.Id, out var pooled) && pooled.FusedBackward)
-            {
-                var pool = pooled.Pool;
-                string dz = $"netdsl::ThroughPool<{CodeWriter.Join(l.Out.C, l.Out.H, l.Out.W, pool.Kernel, pool.Out.H, pool.Out.W)}, {Bool(pool.Kind == LayerKind.MaxPool)}, {act}>{{GRAD({pool.Slot}), SLOT({pooled.PoolInputSlot})}}";
-                var lines = new List<string> { $"netdsl::conv2d_backward_weights_from<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, {dz}, {x}, a.n);" };
-                if (dx is not null) lines.Add($"netdsl::conv2d_backward_input_from<{Conv(l)}>({dx}, {dz}, {Param(l, "weight")}, a.n);");
-                Kernel(BackwardLaunches, name, say + (activation is null ? ", through " : " and ") + $"{pool.Name} {pool.Kind} (the pool's backward is fused here)",
-                    dx is null ? 0 : inSize, l.Tensors.Sum(t => (long)t.Length), lines.ToArray());
-                return;
-            }
-            switch (l.Kind)
-            {
-                case LayerKind.Conv when TensorCorePlan.For(l) is { } tc:
-                    TensorCoreBackward(l, tc, say, act, dy, fusedY, dx);
-                    break;
-                case LayerKind.Conv:
-                    var conv = new List<string>
-                    {
-                        $"netdsl::conv2d_backward_weights<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {fusedY}, {x}, a.n);",
-                    };
-                    if (dx is not null) conv.Add($"netdsl::conv2d_backward_input<{Conv(l)}, {act}>({dx}, {dy}, {fusedY}, {Param(l, "weight")}, a.n);");
-                    Kernel(BackwardLaunches, name, say, dx is null ? 0 : inSize, l.Tensors.Sum(t => (long)t.Length), conv.ToArray());
-                    break;
-                case LayerKind.Dense:
-                    var dense = new List<string> { $"netdsl::dense_backward_weights<{inSize}, {outSize}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {fusedY}, {x}, a.n);" };
-                    if (dx is not null) dense.Add($"netdsl::dense_backward_input<{inSize}, {outSize}, {act}>({dx}, {dy}, {fusedY}, {Param(l, "weight")}, a.n);");
-                    Kernel(BackwardLaunches, name, say, dx is null ? 0 : inSize, l.Tensors.Sum(t => (long)t.Length), dense.ToArray());
-                    break;
-                case LayerKind.BatchNorm:
-                    int c = l.Out.C, o = l.ReductionOffset;
-                    Kernel(BackwardLaunches, ids[l.Id] + "_sums", say + " (batch sums)", 0, c,
-                        $"netdsl::batchnorm_backward_sums({BatchNormShape(l)}, STATS({o + 2 * c}), {PGrad(l, "weight")}, {PGrad(l, "bias")}, {dy}, {x}, STATS({o}), {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
-                    if (dx is not null)
-                        Kernel(BackwardLaunches, name, say, outSize, 0,
-                            $"netdsl::batchnorm_backward_input({BatchNormShape(l)}, {dx}, {dy}, {x}, STATS({o}), STATS({o + 2 * c}), {Param(l, "weight")}, {CodeWriter.FloatLiteral(l.Spec.Real)}, a.n);");
-                    break;
-                case LayerKind.Concat:
-                    var lines = new List<string>();
-                    long offset = 0;
-                    for (int i = 0; i < l.Inputs.Count; i++)
-                    {
-                        if (Dx(l, i) is { } target) lines.Add($"netdsl::concat_backward<{outSize}, {l.InShapes[i].Size}, {offset}>({target}, {dy}, a.n);");
-                        offset += l.InShapes[i].Size;
-                    }
-                    Kernel(BackwardLaunches, name, say, outSize, 0, lines.ToArray());
-                    break;
-                case LayerKind.Add:
-                    Kernel(BackwardLaunches, name, say, outSize, 0, Enumerable.Range(0, l.Inputs.Count).Select(i => Dx(l, i))
-                        .Where(t => t is not null).Select(t => $"netdsl::copy({t}, {dy}, (long long)a.n * {outSize});").ToArray());
-                    break;
-                default:
-                    if (dx is null) return;
-                    Kernel(BackwardLaunches, name, say, inSize, 0, l.Kind switch
-                    {
-                        LayerKind.MaxPool or LayerKind.AvgPool => $"netdsl::pool2d_backward<{Pool(l)}>({dx}, {dy}, {x}, a.n);",
-                        LayerKind.GlobalAvgPool or LayerKind.GlobalMaxPool =>
-                            $"netdsl::global_pool_backward<{l.In.C}, {l.In.Spatial}, {Bool(l.Kind == LayerKind.GlobalMaxPool)}>({dx}, {dy}, {x}, a.n);",
-                        LayerKind.Dropout => $"netdsl::multiply({dx}, {dy}, SLOT({l.MaskSlot}), (long long)a.n * {outSize});",
-                        LayerKind.Lrn => $"netdsl::lrn_backward<{l.Out.C}, {l.Out.Spatial}, {l.Spec.Size}>({dx}, {dy}, {x}, {y}, {Lrn(l)}, a.n);",
-                        _ => $"netdsl::activation_backward<{CudaFusion.ActivationType(l)}>({dx}, {dy}, {x}, {y}, (long long)a.n * {outSize});",
-                    });
-                    break;
-            }
+            var pool = _pools.TryGetValue(l.Id, out var p) && p.FusedBackward ? p : null;
+            l.Layer.CudaBackward(new GridLayer(this, l, _fused.TryGetValue(l.Id, out var a) ? a : null, pool, forward: false));
         }
 
-        /// <summary>
-        /// A tensor-core convolution's backward: the weight gradient as per-split partials in scratch, their ordered sum
-        /// (with the bias gradient), then the input gradient.
-        /// </summary>
-        private void TensorCoreBackward(NodePlan l, TensorCorePlan tc, string say, string act, string dy, string fusedY, string? dx)
+        /// <summary>A layer in the one-kernel-per-layer program: buffers are slots of the whole batch.</summary>
+        private sealed class GridLayer(Cuda cuda, NodePlan layer, NodePlan? activation, PoolFusion? pool, bool forward) : CudaLayer(layer, activation, pool)
         {
-            string id = ids[l.Id], bias = Bool(l.Tensor("bias") is not null), x = In(l, 0);
-            ScratchFixed = System.Math.Max(ScratchFixed, tc.PartialFloats);
-            Kernel(BackwardLaunches, tc.WeightPartials(id + "_weight_partials"),
-                $"{say}: weight gradient{TensorCorePlan.Narration}, {(tc.WeightSplits == 1 ? "one partial" : $"the batch split {tc.WeightSplits} ways")} into scratch",
-                $"netdsl::conv2d_weight_partials_tc<{act}>(a.scratch, {dy}, {fusedY}, {x}, {ConvShape(l)}, LAUNCH_VALUE({tc.WeightSplits}), a.n);");
-            Kernel(BackwardLaunches, id + "_weight_sum", $"{say}: weight gradient += the partials in split order; bias gradient",
-                0, l.Tensors.Sum(t => (long)t.Length),
-                $"netdsl::conv2d_weight_sum_tc<{bias}, {act}>({PGrad(l, "weight")}, {PGrad(l, "bias")}, a.scratch, {dy}, {fusedY}, {ConvShape(l)}, LAUNCH_VALUE({tc.WeightSplits}), a.n);");
-            if (dx is not null)
-                Kernel(BackwardLaunches, tc.BackwardInput(id + "_backward"), $"{say}: input gradient{TensorCorePlan.Narration}",
-                    $"netdsl::conv2d_backward_input_tc<{act}>({dx}, {dy}, {fusedY}, {Param(l, "weight")}, {ConvShape(l)}, a.n);");
+            private NodePlan Output => Pool is not null && forward ? Pool.Pool : Activation ?? L;
+
+            public override string Say => Names.Narrate(L) + (Activation is null ? "" : $"{(forward ? ", fused with" : ", through")} {Activation.Name} {Activation.Kind}");
+            public override string X(int input = 0) => $"SLOT({cuda.Plan.Nodes[L.Inputs[input]].Slot})";
+            public override string Y => $"SLOT({Output.Slot})";
+            public override string Dy => $"GRAD({(Pool?.Pool ?? Activation ?? L).Slot})";
+            public override string? Dx(int input = 0) => cuda.Plan.EdgeInto(L.Id, input) is { } edge ? $"GRAD({edge.Slot})" : null;
+            public override string Saved(int slot, long size) => $"SLOT({slot})";
+            public override string N => "a.n";
+            public override string Team => "";
+            public override string FirstSample => "";
+            public override bool InTile => false;
+            public override string PGrad(string role) => L.Tensor(role) is { } t ? $"PGRAD({t.Offset})" : "nullptr";
+            public override string Id => cuda.Ids[L.Id];
+
+            public override void Kernel(string suffix, string narration, long perSample, long fixedWork, params string[] body) =>
+                cuda.Kernel(forward ? cuda.ForwardLaunches : cuda.BackwardLaunches, $"{Id}_{suffix}", Say + narration, perSample, fixedWork, body);
+
+            public override void Kernel(Launch launch, string narration, params string[] body) =>
+                cuda.Kernel(forward ? cuda.ForwardLaunches : cuda.BackwardLaunches, launch, Say + narration, body);
+
+            public override void NeedScratch(long floats) => cuda.ScratchFixed = System.Math.Max(cuda.ScratchFixed, floats);
         }
 
-        /// <summary>Where layer l writes its input i's gradient (own slot or a private edge slot), or null when none is needed.</summary>
-        private string? Dx(NodePlan l, int input) => plan.EdgeInto(l.Id, input) is { } edge ? $"GRAD({edge.Slot})" : null;
-
-        private string In(NodePlan l, int i) => $"SLOT({plan.Nodes[l.Inputs[i]].Slot})";
-        private static string PGrad(NodePlan l, string role) => l.Tensor(role) is { } t ? $"PGRAD({t.Offset})" : "nullptr";
-        private static string Lrn(NodePlan l) => $"{CodeWriter.FloatLiteral(l.Spec.Real2)}, {CodeWriter.FloatLiteral(l.Spec.Real3)}, {CodeWriter.FloatLiteral(l.Spec.Real4)}";
+        private NetworkPlan Plan => plan;
+        private string[] Ids => ids;
     }
 
     // Template arguments and pointers that both CUDA emitters write alike.
     internal static string Param(NodePlan l, string role) => l.Tensor(role) is { } t ? $"PARAM({t.Offset})" : "nullptr";
     internal static string Bool(bool value) => value ? "true" : "false";
-    /// <summary>A BatchNorm's channels and positions per channel, passed at run time: one kernel serves every shape.</summary>
-    internal static string BatchNormShape(NodePlan l) => $"LAUNCH_VALUE({l.Out.C}), LAUNCH_VALUE({l.Out.Spatial})";
-
-    /// <summary>A tensor-core convolution's run-time shape (netdsl::ConvShape): its compiled code is shared by shape.</summary>
-    internal static string ConvShape(NodePlan l) =>
-        $"netdsl::ConvShape{{{Conv(l)}}}";   // ConvShape's fields are in Conv's order
-    internal static string Conv(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W);
-    internal static string Pool(NodePlan l) => CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Kernel, l.Stride, l.Padding, l.Out.H, l.Out.W) + ", " + Bool(l.Kind == LayerKind.MaxPool);
 }

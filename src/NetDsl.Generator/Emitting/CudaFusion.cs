@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Emitting;
@@ -26,11 +27,6 @@ internal static class CudaFusion
     /// <summary>Overlapping windows recompute the outputs they share; that pays only while one output is cheap.</summary>
     private const int MaxRecomputedMultiplyAddsPerOutput = 64;
 
-    /// <summary>The activation's functor type in netdsl_kernels.cuh, or null for a layer that is not a fusable activation.</summary>
-    public static string? ActivationType(NodePlan l) => l.Kind switch { LayerKind.Relu => "netdsl::Relu", LayerKind.Tanh => "netdsl::Tanh", LayerKind.Sigmoid => "netdsl::Sigmoid", _ => null };
-
-    public const string Identity = "netdsl::Identity";
-
     /// <summary>The only reader of <paramref name="l"/> when it reads nothing else, or null.</summary>
     private static NodePlan? SoleReader(NetworkPlan plan, NodePlan l)
     {
@@ -43,9 +39,9 @@ internal static class CudaFusion
     /// activation's slot; backward takes dL/d(pre-activation) from the activation's output. Keyed by producer.
     /// </summary>
     public static Dictionary<int, NodePlan> Activations(NetworkPlan plan) => plan.Layers
-        .Where(l => l.Kind is LayerKind.Conv or LayerKind.Dense)
+        .Where(l => l.Layer.TakesFusedActivation)
         .Select(l => (Producer: l, Reader: SoleReader(plan, l)))
-        .Where(p => p.Reader is not null && ActivationType(p.Reader) is not null)
+        .Where(p => p.Reader is not null && p.Reader.Layer.FusableActivation(p.Reader) is not null)
         .ToDictionary(p => p.Producer.Id, p => p.Reader!);
 
     /// <summary>
@@ -55,15 +51,16 @@ internal static class CudaFusion
     public static Dictionary<int, PoolFusion> Pools(NetworkPlan plan, Dictionary<int, NodePlan> activations)
     {
         var fusions = new Dictionary<int, PoolFusion>();
-        foreach (var conv in plan.Layers.Where(l => l.Kind == LayerKind.Conv && TensorCorePlan.For(l) is null))
+        foreach (var conv in plan.Layers.Where(l => l.Layer is Conv && l.Window is { IsSquare: true, DH: 1 } && TensorCorePlan.For(l) is null))
         {
             var activation = activations.TryGetValue(conv.Id, out var a) ? a : null;
-            if (SoleReader(plan, activation ?? conv) is not { Kind: LayerKind.MaxPool or LayerKind.AvgPool } pool) continue;
-            int k = pool.Kernel, s = pool.Stride, p = pool.Padding;
+            if (SoleReader(plan, activation ?? conv) is not { Layer: Pool } pool) continue;
+            var window = pool.Window!.Value;
+            int k = window.KH, s = window.SH, p = window.PH;
             double recompute = Coverage(conv.Out.H, k, s, p, pool.Out.H) * Coverage(conv.Out.W, k, s, p, pool.Out.W);
             // Every position must belong to a window (the fused kernel writes the activation slot window by window).
             if (recompute == 0) continue;
-            if (recompute > 1 && conv.In.C * conv.Kernel * conv.Kernel > MaxRecomputedMultiplyAddsPerOutput) continue;
+            if (recompute > 1 && conv.Tensors[0].FanIn > MaxRecomputedMultiplyAddsPerOutput) continue;
             bool tiles = k == s && p == 0 && pool.Out.H * k == conv.Out.H && pool.Out.W * k == conv.Out.W;
             fusions[conv.Id] = new PoolFusion(conv, activation, pool, tiles, recompute);
         }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generator.Model;
+using NetDsl.Generator.Layers;
 using static NetDsl.Generator.Emitting.CudaEmitter;
 
 namespace NetDsl.Generator.Emitting;
@@ -42,7 +43,6 @@ internal static class CudaWholeNetworkEmitter
     private sealed record Step(NodePlan Layer, NodePlan? Activation, PoolFusion? Pool, bool HasDx)
     {
         public NodePlan Output => Pool?.Pool ?? Activation ?? Layer;
-        public string Act => Activation is null ? CudaFusion.Identity : CudaFusion.ActivationType(Activation)!;
 
         public string Narrate(bool forward)
         {
@@ -54,8 +54,7 @@ internal static class CudaWholeNetworkEmitter
 
     public static Program? TryEmit(NetworkPlan plan)
     {
-        var kinds = new[] { LayerKind.Conv, LayerKind.MaxPool, LayerKind.AvgPool, LayerKind.Dense, LayerKind.Relu, LayerKind.Tanh, LayerKind.Sigmoid, LayerKind.Dropout };
-        if (!plan.Layers.All(l => kinds.Contains(l.Kind) && l.Inputs.Count == 1 && l.Inputs[0] == l.Id - 1)) return null;
+        if (!plan.Layers.All(l => l.Layer.RunsInTile && l.Inputs.Count == 1 && l.Inputs[0] == l.Id - 1)) return null;
 
         var fused = CudaFusion.Activations(plan);
         var pools = CudaFusion.Pools(plan, fused).Values.Where(p => p.FusedBackward).ToDictionary(p => p.Conv.Id);
@@ -106,25 +105,11 @@ internal static class CudaWholeNetworkEmitter
             for (int i = 0; i < steps.Count; i++)
             {
                 var (s, l) = (steps[i], steps[i].Layer);
-                string x = Buffer(i, l.In.Size), y = Buffer(i + 1, s.Output.Out.Size), size = l.Out.Size.ToString();
+                string x = Buffer(i, l.In.Size), y = Buffer(i + 1, s.Output.Out.Size);
                 body.Add("__syncthreads();");
                 if (i > 0) body.Add($"if (a.training) netdsl::copy<{Team}>(TILE({steps[i - 1].Output.Slot}, {l.In.Size}), {x}, (long long)count * {l.In.Size});");
                 body.Add(s.Narrate(forward: true) + Place(i + 1, s.Output.Out.Size));
-                body.AddRange(l.Kind switch
-                {
-                    LayerKind.Conv when s.Pool is { Pool: var pool } => new[] { $"netdsl::conv2d_pool_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {s.Act}, " +
-                        $"{CodeWriter.Join(pool.Kernel, pool.Stride, pool.Padding, pool.Out.H, pool.Out.W)}, {Bool(pool.Kind == LayerKind.MaxPool)}, {Team}>" +
-                        $"({y}, a.training ? TILE({s.Pool.PoolInputSlot}, {size}) : nullptr, {x}, {Param(l, "weight")}, {Param(l, "bias")}, count);" },
-                    LayerKind.Conv => new[] { $"netdsl::conv2d_forward<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {s.Act}, {Team}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, count);" },
-                    LayerKind.Dense => new[] { $"netdsl::dense_forward<{l.In.Size}, {size}, {s.Act}, {Team}>({y}, {x}, {Param(l, "weight")}, {Param(l, "bias")}, count);" },
-                    LayerKind.MaxPool or LayerKind.AvgPool => new[] { $"netdsl::pool2d_forward<{Pool(l)}, {Team}>({y}, {x}, count);" },
-                    LayerKind.Dropout => new[]
-                    {
-                        $"if (a.training) netdsl::dropout_forward<{size}, {Team}>({y}, TILE({l.MaskSlot}, {size}), {x}, {CodeWriter.Literal(l.Spec.Real)}, netdsl::step_seed(a), count, first);",
-                        $"else netdsl::copy<{Team}>({y}, {x}, (long long)count * {size});",
-                    },
-                    _ => new[] { $"netdsl::activation_forward<{CudaFusion.ActivationType(l)}, {Team}>({y}, {x}, (long long)count * {size});" },
-                });
+                l.Layer.CudaForward(new TileLayer(plan, s, body, x, y, forward: true));
             }
             int classes = plan.Classes;
             string logits = Buffer(steps.Count, classes);
@@ -147,36 +132,10 @@ internal static class CudaWholeNetworkEmitter
             for (int i = 0; i < backward.Count; i++)
             {
                 var (s, l) = (backward[i], backward[i].Layer);
-                string dy = Buffer(i, s.Output.Out.Size), dx = Buffer(i + 1, l.In.Size), x = $"TILE({plan.Nodes[l.Inputs[0]].Slot}, {l.In.Size})";
-                string y = s.Activation is null ? "nullptr" : $"TILE({s.Output.Slot}, {l.Out.Size})", total = $"(long long)count * {l.Out.Size}";
+                string dy = Buffer(i, s.Output.Out.Size), dx = Buffer(i + 1, l.In.Size);
                 body.Add("__syncthreads();");
                 body.Add(s.Narrate(forward: false) + (s.HasDx ? Place(i + 1, l.In.Size).Replace("out", "dx") : ""));
-                switch (l.Kind)
-                {
-                    case LayerKind.Conv when s.Pool is { Pool: var pool }:
-                        string dz = $"netdsl::ThroughPool<{CodeWriter.Join(l.Out.C, l.Out.H, l.Out.W, pool.Kernel, pool.Out.H, pool.Out.W)}, " +
-                            $"{Bool(pool.Kind == LayerKind.MaxPool)}, {s.Act}>{{{dy}, TILE({s.Pool.PoolInputSlot}, {l.Out.Size})}}";
-                        body.Add($"netdsl::conv2d_backward_weights_from<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {Team}>({Partial(l, "weight")}, {Partial(l, "bias")}, {dz}, {x}, count);");
-                        if (s.HasDx) body.Add($"netdsl::conv2d_backward_input_from<{Conv(l)}, {Team}>({dx}, {dz}, {Param(l, "weight")}, count);");
-                        break;
-                    case LayerKind.Conv:
-                        body.Add($"netdsl::conv2d_backward_weights<{Conv(l)}, {Bool(l.Tensor("bias") is not null)}, {s.Act}, {Team}>({Partial(l, "weight")}, {Partial(l, "bias")}, {dy}, {y}, {x}, count);");
-                        if (s.HasDx) body.Add($"netdsl::conv2d_backward_input<{Conv(l)}, {s.Act}, {Team}>({dx}, {dy}, {y}, {Param(l, "weight")}, count);");
-                        break;
-                    case LayerKind.Dense:
-                        body.Add($"netdsl::dense_backward_weights<{l.In.Size}, {l.Out.Size}, {s.Act}, {Team}>({Partial(l, "weight")}, {Partial(l, "bias")}, {dy}, {y}, {x}, count);");
-                        if (s.HasDx) body.Add($"netdsl::dense_backward_input<{l.In.Size}, {l.Out.Size}, {s.Act}, {Team}>({dx}, {dy}, {y}, {Param(l, "weight")}, count);");
-                        break;
-                    case LayerKind.MaxPool or LayerKind.AvgPool:
-                        body.Add($"netdsl::pool2d_backward<{Pool(l)}, {Team}>({dx}, {dy}, {x}, count);");
-                        break;
-                    case LayerKind.Dropout:
-                        body.Add($"netdsl::multiply<{Team}>({dx}, {dy}, TILE({l.MaskSlot}, {l.Out.Size}), {total});");
-                        break;
-                    default:
-                        body.Add($"netdsl::activation_backward<{CudaFusion.ActivationType(l)}, {Team}>({dx}, {dy}, {x}, TILE({l.Slot}, {l.Out.Size}), {total});");
-                        break;
-                }
+                l.Layer.CudaBackward(new TileLayer(plan, s, body, dy, s.HasDx ? dx : null, forward: false));
             }
             Kernel("network_backward",
                 "// ---- backward: the tile's gradients stay in shared memory (each layer's dx at the other end from its dy); activations\n" +
@@ -197,7 +156,34 @@ internal static class CudaWholeNetworkEmitter
 
         private string Place(int k, long size) => $"; out tile[{Offset(k, size)}, {Offset(k, size) + samples * size})";
 
-        private static string Partial(NodePlan l, string role) => l.Tensor(role) is { } t ? $"partial + {t.Offset}" : "nullptr";
+
+        /// <summary>
+        /// A step inside the whole-network kernels: buffers are the tile's (live ones at alternating ends of shared memory,
+        /// saved ones in the block's samples of each slot), and the layer's code becomes lines of the block's kernel.
+        /// Forward: <paramref name="a"/> is x and <paramref name="b"/> y. Backward: <paramref name="a"/> is dy and <paramref name="b"/> dx.
+        /// </summary>
+        private sealed class TileLayer(NetworkPlan plan, Step step, List<string> body, string a, string? b, bool forward)
+            : CudaLayer(step.Layer, step.Activation, step.Pool)
+        {
+            private NodePlan L0 => step.Layer;
+            public override string Say => step.Narrate(forward);
+            public override string X(int input = 0) => forward ? a : $"TILE({plan.Nodes[L0.Inputs[0]].Slot}, {L0.In.Size})";
+            public override string Y => forward ? b! : $"TILE({(step.Activation ?? L0).Slot}, {L0.Out.Size})";
+            public override string Dy => a;
+            public override string? Dx(int input = 0) => forward ? null : b;
+            public override string Saved(int slot, long size) => $"TILE({slot}, {size})";
+            public override string N => "count";
+            public override string Team => ", " + CudaWholeNetworkEmitter.Team;
+            public override string FirstSample => ", first";
+            public override bool InTile => true;
+            public override string PGrad(string role) => L0.Tensor(role) is { } t ? $"partial + {t.Offset}" : "nullptr";
+            public override string Id => L0.Identifier;
+            public override void Kernel(string suffix, string narration, long perSample, long fixedWork, params string[] lines) => body.AddRange(lines);
+            public override void Kernel(Launch launch, string narration, params string[] lines) =>
+                throw new System.InvalidOperationException($"{L0.Name}: tiled launches do not run inside the whole-network kernels");
+            public override void NeedScratch(long floats) =>
+                throw new System.InvalidOperationException($"{L0.Name}: scratch is not available inside the whole-network kernels");
+        }
 
         private void Kernel(string name, string narration, params string[] body)
         {

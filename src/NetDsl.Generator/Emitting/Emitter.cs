@@ -14,7 +14,8 @@ internal static class Emitter
         if (!IsSound(plan) || !hasRuntime)
         {
             // Keeps the partial stage properties implemented so our diagnostic is the only error the user sees.
-            context.AddSource(hint + ".Stubs.g.cs", StubEmitter.Emit(plan.Spec.Namespace, plan.Spec.ClassName, plan.Spec.Stages, plan.Spec.ClassName + " has compile-time errors"));
+            string reason = hasRuntime ? plan.Spec.ClassName + " has compile-time errors" : plan.Spec.ClassName + " needs the NetDsl.Runtime assembly";
+            context.AddSource(hint + ".Stubs.g.cs", StubEmitter.EmitNetwork(plan.Spec, reason, hasRuntime));
             return;
         }
         context.AddSource(hint + ".Layout.g.cs", LayoutEmitter.Emit(plan));

@@ -34,7 +34,7 @@ internal static class LayoutEmitter
         foreach (var l in plan.Layers)
             w.Line("// " + CodeWriter.Pad($"{l.Name} {l.Kind}", 21) + CodeWriter.Pad(l.Out.ToString(), 16)
                  + CodeWriter.Pad(CodeWriter.N(l.Parameters), 13) + CodeWriter.Pad(CodeWriter.N(l.MultiplyAdds), 14)
-                 + $"{l.RfSize}x{l.RfSize}, {l.RfJump}, {CodeWriter.Literal(l.RfStart)}");
+                 + $"{l.Rf.Size}x{l.Rf.Size}, {CodeWriter.Literal(l.Rf.Jump)}, {CodeWriter.Literal(l.Rf.Start)}");
         w.Line();
     }
 
@@ -91,8 +91,8 @@ internal static class LayoutEmitter
         w.Line("    new global::NetDsl.LayerInfo[]");
         w.Line("    {");
         foreach (var l in plan.Layers)
-            w.Line($"        new({CodeWriter.Literal(l.Name)}, global::NetDsl.LayerKind.{l.Kind}, {CodeWriter.Literal(l.Stage)}, "
-                 + $"new({Dims(l.In)}), new({Dims(l.Out)}), {l.Parameters}, {l.MultiplyAdds}, {l.RfSize}, {l.RfJump}, {CodeWriter.Literal(l.RfStart)}),");
+            w.Line($"        new({CodeWriter.Literal(l.Name)}, {CodeWriter.Literal(l.Kind)}, {CodeWriter.Literal(l.Stage)}, "
+                 + $"new({Dims(l.In)}), new({Dims(l.Out)}), {l.Parameters}, {l.MultiplyAdds}, {l.Rf.Size}, {CodeWriter.Literal(l.Rf.Jump)}, {CodeWriter.Literal(l.Rf.Start)}),");
         w.Line("    },");
         w.Line("    new global::NetDsl.ParameterInfo[]");
         w.Line("    {");

@@ -28,17 +28,8 @@ internal static class Names
     /// <summary>The shape comment on every layer: <c>// C1.0 Conv 5x5/1 pad 2: (N,1,28,28) -> (N,6,28,28), 156 params</c>.</summary>
     public static string Narrate(NodePlan l)
     {
-        var s = l.Spec;
-        string detail = l.Kind switch
-        {
-            LayerKind.Conv => $" {l.Kernel}x{l.Kernel}/{l.Stride} pad {l.Padding}{(s.Bias ? "" : " no bias")}",
-            LayerKind.MaxPool or LayerKind.AvgPool => $" {l.Kernel}x{l.Kernel}/{l.Stride}{(l.Padding > 0 ? $" pad {l.Padding}" : "")}{(s.CeilMode ? " ceil" : "")}",
-            LayerKind.Dropout => $" p={CodeWriter.Literal(s.Real)}",
-            LayerKind.Lrn => $" size {s.Size}",
-            _ => "",
-        };
         string inputs = l.Inputs.Count > 1 ? string.Join(" + ", l.InShapes.Select(i => i.Batched)) : l.In.Batched;
         string parameters = l.Parameters > 0 ? $", {CodeWriter.N(l.Parameters)} params" : "";
-        return $"// {l.Name} {l.Kind}{detail}: {inputs} -> {l.Out.Batched}{parameters}";
+        return $"// {l.Name} {l.Kind}{l.Layer.Detail(l)}: {inputs} -> {l.Out.Batched}{parameters}";
     }
 }

@@ -30,8 +30,9 @@ internal sealed class TensorCorePlan
         WeightSplits = (int)Math.Max(1, Math.Min(Math.Min(wanted, MaxSplits), conv.Out.Spatial / KStep));
     }
 
+    /// <summary>Square, undilated convolutions only: the GEMMs' gathers index one kernel size, stride and padding.</summary>
     public static TensorCorePlan? For(NodePlan l) =>
-        l.Kind == LayerKind.Conv && (long)l.In.C * l.Kernel * l.Kernel >= 64 && l.Out.C >= 32 ? new TensorCorePlan(l) : null;
+        l.Layer is Layers.Conv && l.Window is { IsSquare: true, DH: 1 } w && (long)l.In.C * w.KH * w.KH >= 64 && l.Out.C >= 32 ? new TensorCorePlan(l) : null;
 
     /// <summary>Blocks over which the weight gradient's sum over the batch and positions is split.</summary>
     public int WeightSplits { get; }
@@ -39,7 +40,7 @@ internal sealed class TensorCorePlan
     /// <summary>Floats of scratch the per-split weight-gradient partials take.</summary>
     public long PartialFloats => WeightSplits * _conv.Out.C * WeightColumns;
 
-    private long WeightColumns => (long)_conv.In.C * _conv.Kernel * _conv.Kernel;
+    private long WeightColumns => (long)_conv.In.C * _conv.Window!.Value.KH * _conv.Window.Value.KW;
 
     public static string Narration => $", on tensor cores (TF32), {Tile}x{Tile} tiles";
 

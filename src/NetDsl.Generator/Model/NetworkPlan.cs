@@ -14,20 +14,32 @@ internal readonly record struct Shape(int C, int H, int W)
 /// <summary>How a tensor is initialized; chosen at compile time from the layer and the activation that follows.</summary>
 internal enum InitKind { Zero, One, HeNormal, XavierUniform }
 
+/// <summary>A tensor a layer owns, before offsets are assigned.</summary>
+internal sealed record GraphTensor(string Role, int[] Dims, int FanIn, int FanOut, InitKind Init, bool Trainable)
+{
+    public int Length => Dims.Aggregate(1, (a, b) => a * b);
+}
+
 /// <summary>A tensor in the flat parameter buffer. Trainable tensors come first; buffers (running statistics) after.</summary>
 internal sealed record TensorPlan(string Name, string Role, int Offset, int Length, EquatableArray<int> Dims, int FanIn, int FanOut, InitKind Init, bool Trainable);
 
 /// <summary>
-/// One layer instance after expansion and checking. Kernel, Stride, Padding are resolved numbers (block strides and
-/// 'same' padding applied). Inputs are node ids; node 0 is the network input.
+/// One layer instance after expansion and checking: its kind (node 0, the network input, has <see cref="InputKind"/>),
+/// arguments, shapes, sliding window (block strides and 'same' padding resolved), workspace slots and tensors. Inputs
+/// are node ids.
 /// </summary>
 internal sealed record NodePlan(
-    int Id, string Name, string Stage, LayerKind Kind, LayerSpec Spec, EquatableArray<int> Inputs, EquatableArray<Shape> InShapes, Shape Out,
-    int Kernel, int Stride, int Padding, int Slot, int MaskSlot, int ReductionOffset,
-    EquatableArray<TensorPlan> Tensors, long MultiplyAdds, int RfSize, int RfJump, double RfStart, bool NeedsGradient)
+    int Id, string Name, string Stage, string Kind, Layers.LayerArgs Args, EquatableArray<int> Inputs, EquatableArray<Shape> InShapes, Shape Out,
+    Window? Window, int Slot, int MaskSlot, int ReductionOffset,
+    EquatableArray<TensorPlan> Tensors, long MultiplyAdds, ReceptiveField Rf, bool NeedsGradient)
 {
+    public const string InputKind = "Input";
+
+    public Layers.Layer Layer => Layers.Layer.Named(Kind);
     public Shape In => InShapes[0];
     public long Parameters => Tensors.Where(t => t.Trainable).Sum(t => (long)t.Length);
+    /// <summary>Floats of every tensor, trained or not: what a backward kernel's parameter-gradient work covers.</summary>
+    public long TensorFloats => Tensors.Sum(t => (long)t.Length);
     public string Identifier => Name.Replace('.', '_');
     public TensorPlan? Tensor(string role) => Tensors.FirstOrDefault(t => t.Role == role);
 }

@@ -1,19 +1,20 @@
 namespace NetDsl.Generator.Model;
 
-/// <summary>Layer kinds; names match NetDsl.LayerKind so emitted code can use them directly. Use is a block instance.</summary>
-internal enum LayerKind { Conv, MaxPool, AvgPool, Dense, Dropout, Relu, Tanh, Sigmoid, BatchNorm, Lrn, GlobalAvgPool, GlobalMaxPool, Concat, Add, Use }
-
 /// <summary>
-/// One layer attribute as written, before any shape is known. Fields a kind does not use are zero or null.
-/// Size is the conv's output channels, the dense layer's units or the LRN window; SizeExpression replaces it inside
-/// blocks. Real holds Dropout's p or BatchNorm's epsilon; Real2 BatchNorm's momentum or LRN's alpha; Real3/Real4 LRN's beta and k.
+/// One layer attribute as written, before any shape is known: its kind (a <see cref="Layers.Layer"/>'s name, or
+/// <see cref="UseKind"/> for a block instance) and its typed arguments.
 /// </summary>
-internal sealed record LayerSpec(
-    string Stage, int Index, LayerKind Kind, string? Name, LocationInfo? Location,
-    int Size = 0, string? SizeExpression = null, int Kernel = 0, int Stride = 0, int Padding = 0,
-    bool CeilMode = false, bool Strided = false, bool Bias = true,
-    double Real = 0, double Real2 = 0, double Real3 = 0, double Real4 = 0,
-    EquatableArray<string> Inputs = default, string? Block = null, EquatableArray<int> Arguments = default, int Repeat = 1);
+internal sealed record LayerSpec(string Stage, int Index, string Kind, string? Name, LocationInfo? Location, Layers.LayerArgs Args)
+{
+    public const string UseKind = "Use";
+
+    public bool IsUse => Kind == UseKind;
+
+    public Layers.Layer Layer => Layers.Layer.Named(Kind);
+}
+
+/// <summary>[Use&lt;Block&gt;(arguments)]: a block class, its arguments, the first copy's stride and the number of copies.</summary>
+internal sealed record UseArgs(string? Block, EquatableArray<int> Arguments, int Stride, int Repeat) : Layers.LayerArgs;
 
 /// <summary>A stage property: its name, accessibility (the implementation repeats it), input and layers.</summary>
 internal sealed record StageSpec(

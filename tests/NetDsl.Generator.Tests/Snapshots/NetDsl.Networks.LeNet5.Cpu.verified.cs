@@ -31,7 +31,7 @@ partial class LeNet5
         // C1.2 MaxPool 2x2/2: (N,6,28,28) -> (N,6,14,14)
         global::NetDsl.Runtime.Cpu.Pool2d.MaxForward(ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), ws.Slot(WorkspaceSlots.C1_1, 4704, n0, n1), n, in LayerGeometry.C1_2);
 
-        // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params
+        // C3.0 Conv 5x5/1: (N,6,14,14) -> (N,16,10,10), 2,416 params
         global::NetDsl.Runtime.Cpu.Conv2d.Forward(ws.Slot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), p.Slice(ParameterSlices.C3_0_weight, 2400), p.Slice(ParameterSlices.C3_0_bias, 16), scratch, n, in LayerGeometry.C3_0);
 
         // C3.1 Relu: (N,16,10,10) -> (N,16,10,10)
@@ -91,7 +91,7 @@ partial class LeNet5
         // C3.1 Relu: (N,16,10,10) -> (N,16,10,10)
         global::NetDsl.Runtime.Cpu.Activations.ReluBackward(ws.GradSlot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.GradSlot(WorkspaceSlots.C3_1, 1600, n0, n1), ws.Slot(WorkspaceSlots.C3_1, 1600, n0, n1));
 
-        // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params
+        // C3.0 Conv 5x5/1: (N,6,14,14) -> (N,16,10,10), 2,416 params
         global::NetDsl.Runtime.Cpu.Conv2d.Backward(ws.GradSlot(WorkspaceSlots.C1_2, 1176, n0, n1), g.Slice(ParameterSlices.C3_0_weight, 2400), g.Slice(ParameterSlices.C3_0_bias, 16), ws.GradSlot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), p.Slice(ParameterSlices.C3_0_weight, 2400), scratch, n, in LayerGeometry.C3_0);
 
         // C1.2 MaxPool 2x2/2: (N,6,28,28) -> (N,6,14,14)

@@ -47,7 +47,7 @@ partial class LeNet5 : global::NetDsl.Runtime.IGpuNetwork
             netdsl::conv2d_pool_forward<1, 28, 28, 6, 5, 1, 2, 28, 28, true, netdsl::Relu, 2, 2, 0, 14, 14, true, netdsl::Block>(tile + 1568, a.training ? TILE(5488, 4704) : nullptr, tile, PARAM(0), PARAM(150), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(10192, 1176), tile + 1568, (long long)count * 1176);
-            // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, fused with C3.1 Relu and C3.2 MaxPool; training also writes C3.1's slot; out tile[0, 800)
+            // C3.0 Conv 5x5/1: (N,6,14,14) -> (N,16,10,10), 2,416 params, fused with C3.1 Relu and C3.2 MaxPool; training also writes C3.1's slot; out tile[0, 800)
             netdsl::conv2d_pool_forward<6, 14, 14, 16, 5, 1, 0, 10, 10, true, netdsl::Relu, 2, 2, 0, 5, 5, true, netdsl::Block>(tile, a.training ? TILE(12968, 1600) : nullptr, tile + 1568, PARAM(156), PARAM(2556), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(14568, 400), tile, (long long)count * 400);
@@ -89,7 +89,7 @@ partial class LeNet5 : global::NetDsl.Runtime.IGpuNetwork
             netdsl::dense_backward_weights<400, 120, netdsl::Relu, netdsl::Block>(partial + 2572, partial + 50572, tile, TILE(15088, 120), TILE(14568, 400), count);
             netdsl::dense_backward_input<400, 120, netdsl::Relu, netdsl::Block>(tile + 3120, tile, TILE(15088, 120), PARAM(2572), count);
             __syncthreads();
-            // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, through C3.1 Relu and C3.2 MaxPool; dx tile[0, 2352)
+            // C3.0 Conv 5x5/1: (N,6,14,14) -> (N,16,10,10), 2,416 params, through C3.1 Relu and C3.2 MaxPool; dx tile[0, 2352)
             netdsl::conv2d_backward_weights_from<6, 14, 14, 16, 5, 1, 0, 10, 10, true, netdsl::Block>(partial + 156, partial + 2556, netdsl::ThroughPool<16, 10, 10, 2, 5, 5, true, netdsl::Relu>{tile + 3120, TILE(12968, 1600)}, TILE(10192, 1176), count);
             netdsl::conv2d_backward_input_from<6, 14, 14, 16, 5, 1, 0, 10, 10, netdsl::Block>(tile, netdsl::ThroughPool<16, 10, 10, 2, 5, 5, true, netdsl::Relu>{tile + 3120, TILE(12968, 1600)}, PARAM(156), count);
             __syncthreads();

@@ -23,7 +23,7 @@ partial class LeNet5Classic
         int n = n1 - n0;
         var scratch = ws.ScratchOf(worker);
 
-        // C1.0 Conv 5x5/1 pad 0: (N,1,32,32) -> (N,6,28,28), 156 params
+        // C1.0 Conv 5x5/1: (N,1,32,32) -> (N,6,28,28), 156 params
         global::NetDsl.Runtime.Cpu.Conv2d.Forward(ws.Slot(WorkspaceSlots.C1_0, 4704, n0, n1), ws.Slot(WorkspaceSlots.Input, 1024, n0, n1), p.Slice(ParameterSlices.C1_0_weight, 150), p.Slice(ParameterSlices.C1_0_bias, 6), scratch, n, in LayerGeometry.C1_0);
 
         // C1.1 Tanh: (N,6,28,28) -> (N,6,28,28)
@@ -32,7 +32,7 @@ partial class LeNet5Classic
         // C1.2 AvgPool 2x2/2: (N,6,28,28) -> (N,6,14,14)
         global::NetDsl.Runtime.Cpu.Pool2d.AvgForward(ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), ws.Slot(WorkspaceSlots.C1_1, 4704, n0, n1), n, in LayerGeometry.C1_2);
 
-        // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params
+        // C3.0 Conv 5x5/1: (N,6,14,14) -> (N,16,10,10), 2,416 params
         global::NetDsl.Runtime.Cpu.Conv2d.Forward(ws.Slot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), p.Slice(ParameterSlices.C3_0_weight, 2400), p.Slice(ParameterSlices.C3_0_bias, 16), scratch, n, in LayerGeometry.C3_0);
 
         // C3.1 Tanh: (N,16,10,10) -> (N,16,10,10)
@@ -41,7 +41,7 @@ partial class LeNet5Classic
         // C3.2 AvgPool 2x2/2: (N,16,10,10) -> (N,16,5,5)
         global::NetDsl.Runtime.Cpu.Pool2d.AvgForward(ws.Slot(WorkspaceSlots.C3_2, 400, n0, n1), ws.Slot(WorkspaceSlots.C3_1, 1600, n0, n1), n, in LayerGeometry.C3_2);
 
-        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params
+        // C5.0 Conv 5x5/1: (N,16,5,5) -> (N,120), 48,120 params
         global::NetDsl.Runtime.Cpu.Conv2d.Forward(ws.Slot(WorkspaceSlots.C5_0, 120, n0, n1), ws.Slot(WorkspaceSlots.C3_2, 400, n0, n1), p.Slice(ParameterSlices.C5_0_weight, 48000), p.Slice(ParameterSlices.C5_0_bias, 120), scratch, n, in LayerGeometry.C5_0);
 
         // C5.1 Tanh: (N,120) -> (N,120)
@@ -83,7 +83,7 @@ partial class LeNet5Classic
         // C5.1 Tanh: (N,120) -> (N,120)
         global::NetDsl.Runtime.Cpu.Activations.TanhBackward(ws.GradSlot(WorkspaceSlots.C5_0, 120, n0, n1), ws.GradSlot(WorkspaceSlots.C5_1, 120, n0, n1), ws.Slot(WorkspaceSlots.C5_1, 120, n0, n1));
 
-        // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params
+        // C5.0 Conv 5x5/1: (N,16,5,5) -> (N,120), 48,120 params
         global::NetDsl.Runtime.Cpu.Conv2d.Backward(ws.GradSlot(WorkspaceSlots.C3_2, 400, n0, n1), g.Slice(ParameterSlices.C5_0_weight, 48000), g.Slice(ParameterSlices.C5_0_bias, 120), ws.GradSlot(WorkspaceSlots.C5_0, 120, n0, n1), ws.Slot(WorkspaceSlots.C3_2, 400, n0, n1), p.Slice(ParameterSlices.C5_0_weight, 48000), scratch, n, in LayerGeometry.C5_0);
 
         // C3.2 AvgPool 2x2/2: (N,16,10,10) -> (N,16,5,5)
@@ -92,7 +92,7 @@ partial class LeNet5Classic
         // C3.1 Tanh: (N,16,10,10) -> (N,16,10,10)
         global::NetDsl.Runtime.Cpu.Activations.TanhBackward(ws.GradSlot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.GradSlot(WorkspaceSlots.C3_1, 1600, n0, n1), ws.Slot(WorkspaceSlots.C3_1, 1600, n0, n1));
 
-        // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params
+        // C3.0 Conv 5x5/1: (N,6,14,14) -> (N,16,10,10), 2,416 params
         global::NetDsl.Runtime.Cpu.Conv2d.Backward(ws.GradSlot(WorkspaceSlots.C1_2, 1176, n0, n1), g.Slice(ParameterSlices.C3_0_weight, 2400), g.Slice(ParameterSlices.C3_0_bias, 16), ws.GradSlot(WorkspaceSlots.C3_0, 1600, n0, n1), ws.Slot(WorkspaceSlots.C1_2, 1176, n0, n1), p.Slice(ParameterSlices.C3_0_weight, 2400), scratch, n, in LayerGeometry.C3_0);
 
         // C1.2 AvgPool 2x2/2: (N,6,28,28) -> (N,6,14,14)
@@ -101,7 +101,7 @@ partial class LeNet5Classic
         // C1.1 Tanh: (N,6,28,28) -> (N,6,28,28)
         global::NetDsl.Runtime.Cpu.Activations.TanhBackward(ws.GradSlot(WorkspaceSlots.C1_0, 4704, n0, n1), ws.GradSlot(WorkspaceSlots.C1_1, 4704, n0, n1), ws.Slot(WorkspaceSlots.C1_1, 4704, n0, n1));
 
-        // C1.0 Conv 5x5/1 pad 0: (N,1,32,32) -> (N,6,28,28), 156 params; no input gradient needed
+        // C1.0 Conv 5x5/1: (N,1,32,32) -> (N,6,28,28), 156 params; no input gradient needed
         global::NetDsl.Runtime.Cpu.Conv2d.Backward(global::System.Span<T>.Empty, g.Slice(ParameterSlices.C1_0_weight, 150), g.Slice(ParameterSlices.C1_0_bias, 6), ws.GradSlot(WorkspaceSlots.C1_0, 4704, n0, n1), ws.Slot(WorkspaceSlots.Input, 1024, n0, n1), p.Slice(ParameterSlices.C1_0_weight, 150), scratch, n, in LayerGeometry.C1_0);
     }
 }

@@ -43,15 +43,15 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             // input (N,1,32,32); out tile[0, 2048)
             netdsl::copy<netdsl::Block>(tile, TILE(0, 1024), (long long)count * 1024);
             __syncthreads();
-            // C1.0 Conv 5x5/1 pad 0: (N,1,32,32) -> (N,6,28,28), 156 params, fused with C1.1 Tanh and C1.2 AvgPool; training also writes C1.1's slot; out tile[2048, 4400)
+            // C1.0 Conv 5x5/1: (N,1,32,32) -> (N,6,28,28), 156 params, fused with C1.1 Tanh and C1.2 AvgPool; training also writes C1.1's slot; out tile[2048, 4400)
             netdsl::conv2d_pool_forward<1, 32, 32, 6, 5, 1, 0, 28, 28, true, netdsl::Tanh, 2, 2, 0, 14, 14, false, netdsl::Block>(tile + 2048, a.training ? TILE(5728, 4704) : nullptr, tile, PARAM(0), PARAM(150), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(10432, 1176), tile + 2048, (long long)count * 1176);
-            // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, fused with C3.1 Tanh and C3.2 AvgPool; training also writes C3.1's slot; out tile[0, 800)
+            // C3.0 Conv 5x5/1: (N,6,14,14) -> (N,16,10,10), 2,416 params, fused with C3.1 Tanh and C3.2 AvgPool; training also writes C3.1's slot; out tile[0, 800)
             netdsl::conv2d_pool_forward<6, 14, 14, 16, 5, 1, 0, 10, 10, true, netdsl::Tanh, 2, 2, 0, 5, 5, false, netdsl::Block>(tile, a.training ? TILE(13208, 1600) : nullptr, tile + 2048, PARAM(156), PARAM(2556), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(14808, 400), tile, (long long)count * 400);
-            // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, fused with C5.1 Tanh; out tile[4160, 4400)
+            // C5.0 Conv 5x5/1: (N,16,5,5) -> (N,120), 48,120 params, fused with C5.1 Tanh; out tile[4160, 4400)
             netdsl::conv2d_forward<16, 5, 5, 120, 5, 1, 0, 1, 1, true, netdsl::Tanh, netdsl::Block>(tile + 4160, tile, PARAM(2572), PARAM(50572), count);
             __syncthreads();
             if (a.training) netdsl::copy<netdsl::Block>(TILE(15328, 120), tile + 4160, (long long)count * 120);
@@ -85,15 +85,15 @@ partial class LeNet5Classic : global::NetDsl.Runtime.IGpuNetwork
             netdsl::dense_backward_weights<120, 84, netdsl::Tanh, netdsl::Block>(partial + 50692, partial + 60772, tile + 4232, TILE(15532, 84), TILE(15328, 120), count);
             netdsl::dense_backward_input<120, 84, netdsl::Tanh, netdsl::Block>(tile, tile + 4232, TILE(15532, 84), PARAM(50692), count);
             __syncthreads();
-            // C5.0 Conv 5x5/1 pad 0: (N,16,5,5) -> (N,120), 48,120 params, through C5.1 Tanh; dx tile[3600, 4400)
+            // C5.0 Conv 5x5/1: (N,16,5,5) -> (N,120), 48,120 params, through C5.1 Tanh; dx tile[3600, 4400)
             netdsl::conv2d_backward_weights<16, 5, 5, 120, 5, 1, 0, 1, 1, true, netdsl::Tanh, netdsl::Block>(partial + 2572, partial + 50572, tile, TILE(15328, 120), TILE(14808, 400), count);
             netdsl::conv2d_backward_input<16, 5, 5, 120, 5, 1, 0, 1, 1, netdsl::Tanh, netdsl::Block>(tile + 3600, tile, TILE(15328, 120), PARAM(2572), count);
             __syncthreads();
-            // C3.0 Conv 5x5/1 pad 0: (N,6,14,14) -> (N,16,10,10), 2,416 params, through C3.1 Tanh and C3.2 AvgPool; dx tile[0, 2352)
+            // C3.0 Conv 5x5/1: (N,6,14,14) -> (N,16,10,10), 2,416 params, through C3.1 Tanh and C3.2 AvgPool; dx tile[0, 2352)
             netdsl::conv2d_backward_weights_from<6, 14, 14, 16, 5, 1, 0, 10, 10, true, netdsl::Block>(partial + 156, partial + 2556, netdsl::ThroughPool<16, 10, 10, 2, 5, 5, false, netdsl::Tanh>{tile + 3600, TILE(13208, 1600)}, TILE(10432, 1176), count);
             netdsl::conv2d_backward_input_from<6, 14, 14, 16, 5, 1, 0, 10, 10, netdsl::Block>(tile, netdsl::ThroughPool<16, 10, 10, 2, 5, 5, false, netdsl::Tanh>{tile + 3600, TILE(13208, 1600)}, PARAM(156), count);
             __syncthreads();
-            // C1.0 Conv 5x5/1 pad 0: (N,1,32,32) -> (N,6,28,28), 156 params, through C1.1 Tanh and C1.2 AvgPool
+            // C1.0 Conv 5x5/1: (N,1,32,32) -> (N,6,28,28), 156 params, through C1.1 Tanh and C1.2 AvgPool
             netdsl::conv2d_backward_weights_from<1, 32, 32, 6, 5, 1, 0, 28, 28, true, netdsl::Block>(partial + 0, partial + 150, netdsl::ThroughPool<6, 28, 28, 2, 14, 14, false, netdsl::Tanh>{tile, TILE(5728, 4704)}, TILE(0, 1024), count);
         }
 

@@ -52,7 +52,7 @@ public class ZooSummaryTests
     public void A_residual_block_sees_its_widest_branch()
     {
         var layers = Zoo.Create("resnet18").Description.Layers;
-        var add = layers.First(l => l.Kind == LayerKind.Add);              // layer1.0: conv 3×3, conv 3×3 after the 11×11 stem
+        var add = layers.First(l => l.Kind == "Add");              // layer1.0: conv 3×3, conv 3×3 after the 11×11 stem
         Assert.Equal((11 + 2 * 4 + 2 * 4, 4), (add.RfSize, add.RfJump));
     }
 }
