@@ -72,4 +72,20 @@ public sealed class ActivationPoolSoftmaxPyTorchTests
         Check<double>("gelu", Activations.GeluForward, (dx, dy, x, y) => Activations.GeluBackward(dx, dy, x));
         Check<float>("gelu", Activations.GeluForward, (dx, dy, x, y) => Activations.GeluBackward(dx, dy, x));
     }
+
+    [Theory]
+    [InlineData(2, 3, 7, 9, 3, 2, 1, true)]
+    [InlineData(2, 2, 6, 6, 3, 2, 1, false)]
+    [InlineData(1, 1, 6, 6, 3, 2, 1, true)]
+    [InlineData(2, 2, 8, 8, 2, 2, 1, false)]
+    [InlineData(1, 1, 9, 8, 5, 2, 2, true)]
+    [InlineData(1, 2, 5, 5, 3, 3, 1, true)]
+    [InlineData(1, 2, 10, 11, 3, 2, 0, true)]
+    public void Avg_pool_without_counting_padding_matches(int n, int c, int h, int w, int k, int s, int p, bool ceil)
+    {
+        var g = new PoolGeometry(c, h, w, k, s, p, ceil, CountIncludePad: false);
+        string name = $"avg_pool_exclude_pad_{n}x{c}x{h}x{w}_k{k}_s{s}_p{p}_{(ceil ? "ceil" : "floor")}";
+        Check<double>(name, (y, x) => Pool2d.AvgForward(y, x, n, g), (dx, dy, x, y) => Pool2d.AvgBackward(dx, dy, x, n, g));
+        Check<float>(name, (y, x) => Pool2d.AvgForward(y, x, n, g), (dx, dy, x, y) => Pool2d.AvgBackward(dx, dy, x, n, g));
+    }
 }

@@ -93,8 +93,10 @@ internal static class Reference
     }
 
     /// <summary>PyTorch's average divisor (count_include_pad): the window's positions inside the padded input.</summary>
+    /// <summary>Average pooling's divisor: the window within the padded input, or (without count_include_pad) within x.</summary>
     static int PaddedArea(int oh, int ow, PoolGeometry g)
     {
+        if (!g.CountIncludePad) return Window(0, oh, ow, g).Count();
         int area = 0;
         for (int kh = 0; kh < g.Kernel; kh++)
             for (int kw = 0; kw < g.Kernel; kw++)
