@@ -88,4 +88,19 @@ public sealed class ActivationPoolSoftmaxPyTorchTests
         Check<double>(name, (y, x) => Pool2d.AvgForward(y, x, n, g), (dx, dy, x, y) => Pool2d.AvgBackward(dx, dy, x, n, g));
         Check<float>(name, (y, x) => Pool2d.AvgForward(y, x, n, g), (dx, dy, x, y) => Pool2d.AvgBackward(dx, dy, x, n, g));
     }
+
+    [Theory]
+    [InlineData("4x10", 1)]
+    [InlineData("3x7", 30)]
+    [InlineData("2x5x3x4", 1)]
+    [InlineData("2x1x2x3", 1)]
+    [InlineData("1x6x5x5", 30)]
+    public void Softmax_over_channels_matches(string shape, int scale)
+    {
+        int[] sizes = shape.Split('x').Select(int.Parse).ToArray();
+        int n = sizes[0], channels = sizes[1], spatial = sizes.Skip(2).Aggregate(1, (a, b) => a * b);
+        string name = $"softmax_{shape}_scale{scale}";
+        Check<double>(name, (y, x) => Softmax.Forward(y, x, n, channels, spatial), (dx, dy, x, y) => Softmax.Backward(dx, dy, y, n, channels, spatial));
+        Check<float>(name, (y, x) => Softmax.Forward(y, x, n, channels, spatial), (dx, dy, x, y) => Softmax.Backward(dx, dy, y, n, channels, spatial));
+    }
 }

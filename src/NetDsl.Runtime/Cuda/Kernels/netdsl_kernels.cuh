@@ -119,6 +119,40 @@ template <class Act, class Team = Grid> __device__ void activation_backward(floa
     NETDSL_TEAM_FOR(i, total) dx[i] = Act::backward(dy[i], Act::ReadsInput ? x[i] : 0.0f, Act::ReadsOutput ? y[i] : 0.0f);
 }
 
+// ---- softmax over channels: y (n, C, Spatial) = exp(x − max_c x) / Σ_c exp(x − max_c x) at each sample and position;
+// dx = y ⊙ (dy − Σ_c dy·y). As the CPU's Softmax: PyTorch's F.softmax(x, dim=1), Spatial 1 for (n, C) inputs. ------------
+// One thread per (sample, position) owns its C outputs: it recomputes exp rather than keeping C values in registers.
+// In place (y = x, dx = dy) works: a position's reads that precede its writes all come from that position.
+template <int C, int Spatial, class Team = Grid>
+__device__ void softmax_forward(float* y, const float* x, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * Spatial)
+    {
+        long long first = i / Spatial * C * Spatial + i % Spatial;
+        float top = x[first];
+        for (int c = 1; c < C; c++) top = fmaxf(top, x[first + (long long)c * Spatial]);
+        float sum = 0.0f;
+        for (int c = 0; c < C; c++) sum += expf(x[first + (long long)c * Spatial] - top);
+        for (int c = 0; c < C; c++) y[first + (long long)c * Spatial] = expf(x[first + (long long)c * Spatial] - top) / sum;
+    }
+}
+
+template <int C, int Spatial, class Team = Grid>
+__device__ void softmax_backward(float* dx, const float* dy, const float* y, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * Spatial)
+    {
+        long long first = i / Spatial * C * Spatial + i % Spatial;
+        float dot = 0.0f;
+        for (int c = 0; c < C; c++) dot += dy[first + (long long)c * Spatial] * y[first + (long long)c * Spatial];
+        for (int c = 0; c < C; c++)
+        {
+            long long j = first + (long long)c * Spatial;
+            dx[j] = y[j] * (dy[j] - dot);
+        }
+    }
+}
+
 // ---- convolution: y (n, Co, Ho, Wo) = act(conv(x (n, Ci, H, W), w) + b) ----------------------------------------------
 // One output (sample s, channel co, position oh, ow) before the activation.
 template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias>
