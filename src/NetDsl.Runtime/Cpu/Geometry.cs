@@ -15,10 +15,13 @@ public readonly record struct ConvGeometry(int InChannels, int Height, int Width
 
 /// <summary>
 /// Sizes of one pooling layer, as PyTorch's MaxPool2d/AvgPool2d: <paramref name="Padding"/> on every side (−∞ for max,
-/// zeros counted in the divisor for average) and, in <paramref name="CeilMode"/>, a last partial window on each axis
-/// unless it would start in the right/bottom padding.
+/// zeros for average) and, in <paramref name="CeilMode"/>, a last partial window on each axis unless it would start in
+/// the right/bottom padding. <paramref name="CountIncludePad"/> is AvgPool2d's count_include_pad: average pooling divides
+/// by the window's extent within the padded input (true, PyTorch's default) or by its number of elements of x (false).
+/// Max pooling ignores it.
 /// </summary>
-public readonly record struct PoolGeometry(int Channels, int Height, int Width, int Kernel, int Stride, int Padding = 0, bool CeilMode = false)
+public readonly record struct PoolGeometry(int Channels, int Height, int Width, int Kernel, int Stride, int Padding = 0, bool CeilMode = false,
+    bool CountIncludePad = true)
 {
     public int OutHeight => OutLength(Height);
     public int OutWidth => OutLength(Width);

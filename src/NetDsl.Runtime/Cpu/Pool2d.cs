@@ -7,7 +7,7 @@ namespace NetDsl.Runtime.Cpu;
 // Shapes: x (n, C, H, W), y (n, C, Ho, Wo); K×K windows at stride S over x padded by P on every side, sizes as
 // PoolGeometry (floor or ceil mode). Each window is clipped to x: max pooling never picks the (−∞) padding; average
 // pooling divides by the window's extent within the padded input, clipped only at its far edge (H + P, W + P),
-// as PyTorch's count_include_pad. Rows and columns no window reaches (floor mode) get zero gradient.
+// as PyTorch's count_include_pad, or, with CountIncludePad false, by the number of elements of x it holds. Rows and columns no window reaches (floor mode) get zero gradient.
 // Overlapping windows (S < K) add their gradients. Max picks the first maximum in row-major window order
 // and lets a NaN take over, as PyTorch does; backward re-derives the same choice from x.
 // 2×2 stride-2 max pooling on float, by far the most common configuration, has a vectorized path (MaxPool2x2).
@@ -83,6 +83,7 @@ public static class Pool2d
     static void ForEachClippedWindow<TWindow>(TWindow window, int n, in PoolGeometry g) where TWindow : IWindow, allows ref struct
     {
         int ho = g.OutHeight, wo = g.OutWidth, k = g.Kernel, stride = g.Stride, pad = g.Padding, h = g.Height, w = g.Width, planeSize = h * w;
+        bool countPadding = g.CountIncludePad;
         int output = 0;
         for (int plane = 0; plane < n * g.Channels; plane++)
             for (int oh = 0; oh < ho; oh++)
@@ -95,8 +96,8 @@ public static class Pool2d
                 for (int ow = 0; ow < wo; ow++)
                 {
                     int left = ow * stride - pad, right = Math.Min(left + k, w + pad);
-                    int firstCol = Math.Max(left, 0);
-                    window.Visit(rowOrigin + firstCol, rows, Math.Min(right, w) - firstCol, (bottom - top) * (right - left), output++);
+                    int firstCol = Math.Max(left, 0), cols = Math.Min(right, w) - firstCol;
+                    window.Visit(rowOrigin + firstCol, rows, cols, countPadding ? (bottom - top) * (right - left) : rows * cols, output++);
                 }
             }
     }

@@ -152,6 +152,35 @@ public sealed class Pool2dTests
             ("x", x));
     }
 
+    [Theory, MemberData(nameof(PaddedGeometries))]
+    public void Avg_without_counting_padding_matches_reference_in_float(int c, int h, int w, int k, int s, int p, bool ceil, int n) =>
+        AvgMatchesReference<float>(new(c, h, w, k, s, p, ceil, CountIncludePad: false), n);
+
+    [Theory, MemberData(nameof(PaddedGeometries))]
+    public void Avg_without_counting_padding_matches_reference_in_double(int c, int h, int w, int k, int s, int p, bool ceil, int n) =>
+        AvgMatchesReference<double>(new(c, h, w, k, s, p, ceil, CountIncludePad: false), n);
+
+    [Theory, MemberData(nameof(PaddedGradientGeometries))]
+    public void Avg_without_counting_padding_gradients_match_finite_differences(int c, int h, int w, int k, int s, int p, bool ceil, int n)
+    {
+        var g = new PoolGeometry(c, h, w, k, s, p, ceil, CountIncludePad: false);
+        var x = TestData.Uniform<double>(1, n * g.InSize);
+        new GradientChecker().Check(n * g.OutSize,
+            y => Pool2d.AvgForward<double>(y, x, n, g),
+            (dy, grads) => Pool2d.AvgBackward<double>(grads[0], dy, x, n, g),
+            ("x", x));
+    }
+
+    /// <summary>Without count_include_pad, a constant input averages to itself everywhere, border windows included.</summary>
+    [Fact]
+    public void Average_without_counting_padding_keeps_a_constant()
+    {
+        var g = new PoolGeometry(1, 6, 6, 3, 2, 1, CeilMode: true, CountIncludePad: false);
+        var y = new double[g.OutSize];
+        Pool2d.AvgForward<double>(y, Enumerable.Repeat(3.0, g.InSize).ToArray(), 1, g);
+        Assert.All(y, v => Assert.Equal(3.0, v, 1e-15));
+    }
+
     /// <summary>torch.nn.functional.avg_pool2d(torch.ones(1, 1, 6, 6), 3, 2, 1, ceil_mode=True), printed by hand.</summary>
     [Fact]
     public void Average_counts_padding_but_not_what_lies_beyond_it()

@@ -119,6 +119,40 @@ template <class Act, class Team = Grid> __device__ void activation_backward(floa
     NETDSL_TEAM_FOR(i, total) dx[i] = Act::backward(dy[i], Act::ReadsInput ? x[i] : 0.0f, Act::ReadsOutput ? y[i] : 0.0f);
 }
 
+// ---- softmax over channels: y (n, C, Spatial) = exp(x − max_c x) / Σ_c exp(x − max_c x) at each sample and position;
+// dx = y ⊙ (dy − Σ_c dy·y). As the CPU's Softmax: PyTorch's F.softmax(x, dim=1), Spatial 1 for (n, C) inputs. ------------
+// One thread per (sample, position) owns its C outputs: it recomputes exp rather than keeping C values in registers.
+// In place (y = x, dx = dy) works: a position's reads that precede its writes all come from that position.
+template <int C, int Spatial, class Team = Grid>
+__device__ void softmax_forward(float* y, const float* x, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * Spatial)
+    {
+        long long first = i / Spatial * C * Spatial + i % Spatial;
+        float top = x[first];
+        for (int c = 1; c < C; c++) top = fmaxf(top, x[first + (long long)c * Spatial]);
+        float sum = 0.0f;
+        for (int c = 0; c < C; c++) sum += expf(x[first + (long long)c * Spatial] - top);
+        for (int c = 0; c < C; c++) y[first + (long long)c * Spatial] = expf(x[first + (long long)c * Spatial] - top) / sum;
+    }
+}
+
+template <int C, int Spatial, class Team = Grid>
+__device__ void softmax_backward(float* dx, const float* dy, const float* y, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * Spatial)
+    {
+        long long first = i / Spatial * C * Spatial + i % Spatial;
+        float dot = 0.0f;
+        for (int c = 0; c < C; c++) dot += dy[first + (long long)c * Spatial] * y[first + (long long)c * Spatial];
+        for (int c = 0; c < C; c++)
+        {
+            long long j = first + (long long)c * Spatial;
+            dx[j] = y[j] * (dy[j] - dot);
+        }
+    }
+}
+
 // ---- convolution: y (n, Co, Ho, Wo) = act(conv(x (n, Ci, H, W), w) + b) ----------------------------------------------
 // One output (sample s, channel co, position oh, ow) before the activation.
 template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias>
@@ -288,9 +322,20 @@ __device__ void dense_backward_weights(float* dw, float* db, const float* dy, co
     }
 }
 
-// ---- pooling (floor or ceil mode, padding; average counts padding as PyTorch's count_include_pad) -------------------
+// ---- pooling (floor or ceil mode, padding; average divides as PyTorch's count_include_pad, true by default) -----------
+// CountPad, last so that the forms without it keep their meaning: average pooling's divisor is the window's extent
+// within the padded input, clipped only at its far edge (H + P, W + P) (true), or its number of elements of x (false).
+// Max pooling ignores it.
+template <int H, int W, int K, int P, bool CountPad>
+__device__ __forceinline__ float pool_divisor(int h0, int w0)
+{
+    int h1 = min(h0 + K, H + P), w1 = min(w0 + K, W + P);
+    if (!CountPad) { h0 = max(h0, 0); w0 = max(w0, 0); h1 = min(h1, H); w1 = min(w1, W); }
+    return (float)((h1 - h0) * (w1 - w0));
+}
+
 // The window starting at (h0, w0) over an H×W plane whose values value(h, w) gives (a read, or a fused convolution).
-template <int H, int W, int K, int P, bool Max, class Value>
+template <int H, int W, int K, int P, bool Max, class Value, bool CountPad = true>
 __device__ __forceinline__ float pool_window(int h0, int w0, Value value)
 {
     int h1 = min(h0 + K, H + P), w1 = min(w0 + K, W + P);
@@ -301,7 +346,7 @@ __device__ __forceinline__ float pool_window(int h0, int w0, Value value)
             float v = value(h, w);
             if (Max) { if (v > acc || v != v) acc = v; } else acc += v;
         }
-    return Max ? acc : acc / (float)((h1 - h0) * (w1 - w0));
+    return Max ? acc : acc / pool_divisor<H, W, K, P, CountPad>(h0, w0);
 }
 
 // Where in the plane the first maximum of the window at (h0, w0) lies (h · W + w): max pooling's backward routes there.
@@ -319,19 +364,20 @@ __device__ __forceinline__ int pool_first_max(const float* plane, int h0, int w0
     return best;
 }
 
-template <int C, int H, int W, int K, int S, int P, int Ho, int Wo, bool Max, class Team = Grid>
+template <int C, int H, int W, int K, int S, int P, int Ho, int Wo, bool Max, class Team = Grid, bool CountPad = true>
 __device__ void pool2d_forward(float* y, const float* x, int n)
 {
     NETDSL_TEAM_FOR(i, (long long)n * C * Ho * Wo)
     {
         int ow = (int)(i % Wo), oh = (int)(i / Wo % Ho);
         const float* plane = x + i / ((long long)Wo * Ho) * H * W;
-        y[i] = pool_window<H, W, K, P, Max>(oh * S - P, ow * S - P, [&](int h, int w) { return plane[h * W + w]; });
+        auto read = [&](int h, int w) { return plane[h * W + w]; };
+        y[i] = pool_window<H, W, K, P, Max, decltype(read), CountPad>(oh * S - P, ow * S - P, read);
     }
 }
 
 // dx: every window covering (h, w); max pooling routes to the first maximum of each window, as the CPU does.
-template <int C, int H, int W, int K, int S, int P, int Ho, int Wo, bool Max, class Team = Grid>
+template <int C, int H, int W, int K, int S, int P, int Ho, int Wo, bool Max, class Team = Grid, bool CountPad = true>
 __device__ void pool2d_backward(float* dx, const float* dy, const float* x, int n)
 {
     NETDSL_TEAM_FOR(i, (long long)n * C * H * W)
@@ -349,11 +395,7 @@ __device__ void pool2d_backward(float* dx, const float* dy, const float* x, int 
                 {
                     if (pool_first_max<H, W, K>(x + plane * H * W, h0, w0) == h * W + w) sum += g;
                 }
-                else
-                {
-                    int h1 = min(h0 + K, H + P), w1 = min(w0 + K, W + P);
-                    sum += g / (float)((h1 - h0) * (w1 - w0));
-                }
+                else sum += g / pool_divisor<H, W, K, P, CountPad>(h0, w0);
             }
         dx[i] = sum;
     }
