@@ -31,6 +31,13 @@ internal static class Check
             Throw(nameof(g), $"invalid convolution geometry {g}");
     }
 
+    public static void Geometry(in ConvTransposeGeometry g)
+    {
+        if (g.InChannels < 1 || g.OutChannels < 1 || g.Height < 1 || g.Width < 1 || g.Kernel < 1 || g.Stride < 1 || g.Padding < 0
+            || g.OutputPadding < 0 || g.OutputPadding >= g.Stride || g.OutHeight < 1 || g.OutWidth < 1)
+            Throw(nameof(g), $"invalid transposed convolution geometry {g}");
+    }
+
     public static void Geometry(in PoolGeometry g)
     {
         // PyTorch's limit on padding (at most half the kernel) keeps at least one input element in every window.
