@@ -46,6 +46,12 @@ internal static class Check
             Throw(nameof(g), $"invalid pooling geometry {g}");
     }
 
+    public static void Geometry(in UpsampleGeometry g)
+    {
+        if (g.Channels < 1 || g.Height < 1 || g.Width < 1 || g.ScaleHeight < 1 || g.ScaleWidth < 1)
+            Throw(nameof(g), $"invalid upsampling geometry {g}");
+    }
+
     [DoesNotReturn]
     static void Throw(string name, string message) => throw new ArgumentException($"{name}: {message}.", name);
 }

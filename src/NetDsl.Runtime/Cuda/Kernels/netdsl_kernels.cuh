@@ -502,6 +502,97 @@ __device__ void convtranspose2d_backward_weights(float* dw, float* db, const flo
     convtranspose2d_backward_weights_from<Ci, H, W, Co, K, S, P, Ho, Wo, Bias, Team>(dw, db, ThroughActivation<Act>{dy, y}, x, n);
 }
 
+// ---- upsampling by integer factors SH, SW (nn.Upsample): y (n, C, H·SH, W·SW) from x (n, C, H, W) -------------------
+// Nearest: output o reads input o / S on each axis. Bilinear with align_corners=False: output o sits at source
+// coordinate (o + ½)/S − ½, clamped at 0 (PyTorch's area_pixel_compute_source_index), and blends input low (weight
+// 1 − λ) with high = min(low + 1, In − 1) (weight λ); the axes are independent. The backward passes gather, per input
+// element, the outputs that read it (no atomics), with the forward's weights.
+struct UpsampleTap
+{
+    int low, high;
+    float lowWeight, highWeight;
+};
+
+// The source coordinate is (2o + 1 − S) / 2S: its floor and fraction come exactly from integers, as on the CPU.
+template <int S, int In>
+__device__ __forceinline__ UpsampleTap upsample_linear_tap(int o)
+{
+    int source = max(0, 2 * o + 1 - S), low = source / (2 * S), rest = source - low * (2 * S);
+    return UpsampleTap{low, min(low + 1, In - 1), (float)(2 * S - rest) / (float)(2 * S), (float)rest / (float)(2 * S)};
+}
+
+// The weight of input i in output o along one axis: 0 when o does not read it, both weights at the edge where low = high.
+template <int S, int In>
+__device__ __forceinline__ float upsample_linear_weight(int o, int i)
+{
+    UpsampleTap t = upsample_linear_tap<S, In>(o);
+    return (t.low == i ? t.lowWeight : 0.0f) + (t.high == i ? t.highWeight : 0.0f);
+}
+
+template <int C, int H, int W, int SH, int SW, class Team = Grid>
+__device__ void upsample_nearest_forward(float* y, const float* x, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * C * H * SH * W * SW)
+    {
+        int ow = (int)(i % (W * SW)), oh = (int)(i / (W * SW) % (H * SH));
+        long long plane = i / ((long long)W * SW * H * SH);
+        y[i] = x[(plane * H + oh / SH) * W + ow / SW];
+    }
+}
+
+// dx: the sum over the SH × SW block of outputs that copied the element.
+template <int C, int H, int W, int SH, int SW, class Team = Grid>
+__device__ void upsample_nearest_backward(float* dx, const float* dy, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * C * H * W)
+    {
+        int w = (int)(i % W), h = (int)(i / W % H);
+        long long plane = i / ((long long)W * H);
+        const float* block = dy + ((plane * H + h) * SH * W + w) * SW;
+        float sum = 0.0f;
+        for (int a = 0; a < SH; a++)
+            for (int b = 0; b < SW; b++) sum += block[a * W * SW + b];
+        dx[i] = sum;
+    }
+}
+
+template <int C, int H, int W, int SH, int SW, class Team = Grid>
+__device__ void upsample_bilinear_forward(float* y, const float* x, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * C * H * SH * W * SW)
+    {
+        int ow = (int)(i % (W * SW)), oh = (int)(i / (W * SW) % (H * SH));
+        const float* plane = x + i / ((long long)W * SW * H * SH) * H * W;
+        UpsampleTap th = upsample_linear_tap<SH, H>(oh), tw = upsample_linear_tap<SW, W>(ow);
+        const float *low = plane + th.low * W, *high = plane + th.high * W;
+        y[i] = th.lowWeight * (tw.lowWeight * low[tw.low] + tw.highWeight * low[tw.high])
+             + th.highWeight * (tw.lowWeight * high[tw.low] + tw.highWeight * high[tw.high]);
+    }
+}
+
+// dx: Σ over outputs (oh, ow) of row weight × column weight × dy. An output reads input i as low or high only if its
+// low is i − 1 or i, which puts it in [(i − 1)·S, (i + 2)·S); the clamps at 0 and In − 1 stay inside that range too.
+template <int C, int H, int W, int SH, int SW, class Team = Grid>
+__device__ void upsample_bilinear_backward(float* dx, const float* dy, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * C * H * W)
+    {
+        int w = (int)(i % W), h = (int)(i / W % H);
+        const float* plane = dy + i / ((long long)W * H) * (H * SH) * (W * SW);
+        float sum = 0.0f;
+        for (int oh = max(0, (h - 1) * SH); oh < min(H * SH, (h + 2) * SH); oh++)
+        {
+            float rowWeight = upsample_linear_weight<SH, H>(oh, h);
+            if (rowWeight == 0.0f) continue;
+            float row = 0.0f;
+            for (int ow = max(0, (w - 1) * SW); ow < min(W * SW, (w + 2) * SW); ow++)
+                row += upsample_linear_weight<SW, W>(ow, w) * plane[oh * (W * SW) + ow];
+            sum += rowWeight * row;
+        }
+        dx[i] = sum;
+    }
+}
+
 // ---- dropout: the same counter-based SplitMix64 stream per sample as the CPU, so masks are identical ----------------
 __device__ inline unsigned long long splitmix64_mix(unsigned long long z)
 {
