@@ -31,12 +31,25 @@ internal static class Check
             Throw(nameof(g), $"invalid convolution geometry {g}");
     }
 
+    public static void Geometry(in ConvTransposeGeometry g)
+    {
+        if (g.InChannels < 1 || g.OutChannels < 1 || g.Height < 1 || g.Width < 1 || g.Kernel < 1 || g.Stride < 1 || g.Padding < 0
+            || g.OutputPadding < 0 || g.OutputPadding >= g.Stride || g.OutHeight < 1 || g.OutWidth < 1)
+            Throw(nameof(g), $"invalid transposed convolution geometry {g}");
+    }
+
     public static void Geometry(in PoolGeometry g)
     {
         // PyTorch's limit on padding (at most half the kernel) keeps at least one input element in every window.
         if (g.Channels < 1 || g.Kernel < 1 || g.Stride < 1 || g.Padding < 0 || g.Padding > g.Kernel / 2
             || g.Height + 2 * g.Padding < g.Kernel || g.Width + 2 * g.Padding < g.Kernel)
             Throw(nameof(g), $"invalid pooling geometry {g}");
+    }
+
+    public static void Geometry(in UpsampleGeometry g)
+    {
+        if (g.Channels < 1 || g.Height < 1 || g.Width < 1 || g.ScaleHeight < 1 || g.ScaleWidth < 1)
+            Throw(nameof(g), $"invalid upsampling geometry {g}");
     }
 
     [DoesNotReturn]

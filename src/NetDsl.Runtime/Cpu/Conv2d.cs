@@ -78,14 +78,25 @@ public static class Conv2d
         if (outer) AddTransposed(dwT, patch, cout, dw);
 
         // Input gradient, a second pass so the spare half of scratch is free for dcol.
-        if (dx.IsEmpty) return;
+        if (!dx.IsEmpty) InputGradient(dx, dy, w, spare, n, g);
+    }
+
+    /// <summary>
+    /// dx_s = fold(wᵀ · dy_s) for every sample, overwriting dx: the input gradient, and also the forward pass of the
+    /// transposed convolution (ConvTranspose2d), which is this map. <paramref name="dcol"/> holds Patch × Pixels elements.
+    /// </summary>
+    internal static void InputGradient<T>(Span<T> dx, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dcol, int n, in ConvGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int patch = g.Patch, pixels = g.OutHeight * g.OutWidth, inSize = g.InSize, outSize = g.OutSize;
+        bool pointwise = IsPointwise(g);
         for (int s = 0; s < n; s++)
         {
             var dys = dy.Slice(s * outSize, outSize);
             var dxs = dx.Slice(s * inSize, inSize);
             // wᵀ is w read with swapped strides: element (q, c) at w[c*patch + q].
-            Gemm.Multiply(pointwise ? dxs : spare, pixels, w, 1, patch, dys, pixels, patch, pixels, cout, accumulate: false);
-            if (!pointwise) Im2Col.Fold(dxs, spare, g);
+            Gemm.Multiply(pointwise ? dxs : dcol, pixels, w, 1, patch, dys, pixels, patch, pixels, g.OutChannels, accumulate: false);
+            if (!pointwise) Im2Col.Fold(dxs, dcol, g);
         }
     }
 

@@ -429,6 +429,212 @@ __device__ void global_pool_backward(float* dx, const float* dy, const float* x,
     }
 }
 
+// ---- transposed convolution: y (n, Co, Ho, Wo) = act(convtranspose(x (n, Ci, H, W), w (Ci, Co, K, K)) + b) ----------
+// PyTorch's ConvTranspose2d (groups 1, dilation 1): input pixel (ih, iw) adds w[ci, co] · x onto output (ih·S − P + kh,
+// iw·S − P + kw). Ho = (H − 1)·S − 2P + K + output padding, so Ho and Wo carry the output padding. Each loop gathers
+// what lands on its own element instead of scattering, so there are no atomics.
+template <int H, int W, int K, int S, int P, int Ho, int Wo>
+__device__ __forceinline__ void convtranspose2d_check_sizes()
+{
+    static_assert(Ho - ((H - 1) * S - 2 * P + K) >= 0 && Ho - ((H - 1) * S - 2 * P + K) < S, "Ho is not (H - 1)·S − 2P + K + an output padding below S");
+    static_assert(Wo - ((W - 1) * S - 2 * P + K) >= 0 && Wo - ((W - 1) * S - 2 * P + K) < S, "Wo is not (W - 1)·S − 2P + K + an output padding below S");
+}
+
+// The input row (or column) whose tap k lands on output o, or −1: o = i·S − P + k. Taps of o step by S from (o + P) mod S.
+template <int S, int P, int In>
+__device__ __forceinline__ int convtranspose2d_source(int o, int k)
+{
+    int t = o + P - k;
+    return t < 0 || t % S != 0 || t / S >= In ? -1 : t / S;
+}
+
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, class Act = Identity, class Team = Grid>
+__device__ void convtranspose2d_forward(float* y, const float* x, const float* w, const float* b, int n)
+{
+    convtranspose2d_check_sizes<H, W, K, S, P, Ho, Wo>();
+    NETDSL_TEAM_FOR(i, (long long)n * Co * Ho * Wo)
+    {
+        int ow = (int)(i % Wo), oh = (int)(i / Wo % Ho), co = (int)(i / ((long long)Wo * Ho) % Co);
+        long long s = i / ((long long)Wo * Ho * Co);
+        float sum = Bias ? b[co] : 0.0f;
+        // Only every S-th tap reaches (oh, ow): start at the first and step by S.
+        for (int kh = (oh + P) % S; kh < K; kh += S)
+        {
+            int ih = convtranspose2d_source<S, P, H>(oh, kh);
+            if (ih < 0) continue;
+            for (int kw = (ow + P) % S; kw < K; kw += S)
+            {
+                int iw = convtranspose2d_source<S, P, W>(ow, kw);
+                if (iw < 0) continue;
+                for (int ci = 0; ci < Ci; ci++)
+                    sum += x[((s * Ci + ci) * H + ih) * W + iw] * w[((ci * Co + co) * K + kh) * K + kw];
+            }
+        }
+        y[i] = Act::forward(sum);
+    }
+}
+
+// dx (n, Ci, H, W): a convolution of dz, the source of dL/d(transposed convolution output), over the taps inside it.
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, class Team = Grid, class Dz>
+__device__ void convtranspose2d_backward_input_from(float* dx, Dz dz, const float* w, int n)
+{
+    convtranspose2d_check_sizes<H, W, K, S, P, Ho, Wo>();
+    NETDSL_TEAM_FOR(i, (long long)n * Ci * H * W)
+    {
+        int iw = (int)(i % W), ih = (int)(i / W % H), ci = (int)(i / ((long long)W * H) % Ci);
+        long long s = i / ((long long)W * H * Ci);
+        float sum = 0.0f;
+        for (int co = 0; co < Co; co++)
+            for (int kh = 0; kh < K; kh++)
+            {
+                int oh = ih * S - P + kh;
+                if (oh < 0 || oh >= Ho) continue;
+                for (int kw = 0; kw < K; kw++)
+                {
+                    int ow = iw * S - P + kw;
+                    if (ow < 0 || ow >= Wo) continue;
+                    sum += dz(((s * Co + co) * Ho + oh) * Wo + ow) * w[((ci * Co + co) * K + kh) * K + kw];
+                }
+            }
+        dx[i] = sum;
+    }
+}
+
+// With Act, dy and y are the activation's.
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, class Act = Identity, class Team = Grid>
+__device__ void convtranspose2d_backward_input(float* dx, const float* dy, const float* y, const float* w, int n)
+{
+    convtranspose2d_backward_input_from<Ci, H, W, Co, K, S, P, Ho, Wo, Team>(dx, ThroughActivation<Act>{dy, y}, w, n);
+}
+
+// dw (Ci, Co, K, K) += Σ over samples and input pixels of x · dz at the output the tap lands on; db (Co) += Σ dz.
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, class Team = Grid, class Dz>
+__device__ void convtranspose2d_backward_weights_from(float* dw, float* db, Dz dz, const float* x, int n)
+{
+    convtranspose2d_check_sizes<H, W, K, S, P, Ho, Wo>();
+    NETDSL_TEAM_FOR(i, (long long)Ci * Co * K * K + (Bias ? Co : 0))
+    {
+        if (i >= (long long)Ci * Co * K * K)
+        {
+            int co = (int)(i - (long long)Ci * Co * K * K);
+            Team::deposit(db[co], conv2d_bias_gradient(dz, Co, Ho * Wo, co, n));
+            continue;
+        }
+        int kw = (int)(i % K), kh = (int)(i / K % K), co = (int)(i / (K * K) % Co), ci = (int)(i / ((long long)K * K * Co));
+        float sum = 0.0f;
+        for (int s = 0; s < n; s++)
+            for (int ih = 0; ih < H; ih++)
+            {
+                int oh = ih * S - P + kh;
+                if (oh < 0 || oh >= Ho) continue;
+                for (int iw = 0; iw < W; iw++)
+                {
+                    int ow = iw * S - P + kw;
+                    if (ow < 0 || ow >= Wo) continue;
+                    sum += x[(((long long)s * Ci + ci) * H + ih) * W + iw] * dz((((long long)s * Co + co) * Ho + oh) * Wo + ow);
+                }
+            }
+        Team::deposit(dw[i], sum);
+    }
+}
+
+template <int Ci, int H, int W, int Co, int K, int S, int P, int Ho, int Wo, bool Bias, class Act = Identity, class Team = Grid>
+__device__ void convtranspose2d_backward_weights(float* dw, float* db, const float* dy, const float* y, const float* x, int n)
+{
+    convtranspose2d_backward_weights_from<Ci, H, W, Co, K, S, P, Ho, Wo, Bias, Team>(dw, db, ThroughActivation<Act>{dy, y}, x, n);
+}
+
+// ---- upsampling by integer factors SH, SW (nn.Upsample): y (n, C, H·SH, W·SW) from x (n, C, H, W) -------------------
+// Nearest: output o reads input o / S on each axis. Bilinear with align_corners=False: output o sits at source
+// coordinate (o + ½)/S − ½, clamped at 0 (PyTorch's area_pixel_compute_source_index), and blends input low (weight
+// 1 − λ) with high = min(low + 1, In − 1) (weight λ); the axes are independent. The backward passes gather, per input
+// element, the outputs that read it (no atomics), with the forward's weights.
+struct UpsampleTap
+{
+    int low, high;
+    float lowWeight, highWeight;
+};
+
+// The source coordinate is (2o + 1 − S) / 2S: its floor and fraction come exactly from integers, as on the CPU.
+template <int S, int In>
+__device__ __forceinline__ UpsampleTap upsample_linear_tap(int o)
+{
+    int source = max(0, 2 * o + 1 - S), low = source / (2 * S), rest = source - low * (2 * S);
+    return UpsampleTap{low, min(low + 1, In - 1), (float)(2 * S - rest) / (float)(2 * S), (float)rest / (float)(2 * S)};
+}
+
+// The weight of input i in output o along one axis: 0 when o does not read it, both weights at the edge where low = high.
+template <int S, int In>
+__device__ __forceinline__ float upsample_linear_weight(int o, int i)
+{
+    UpsampleTap t = upsample_linear_tap<S, In>(o);
+    return (t.low == i ? t.lowWeight : 0.0f) + (t.high == i ? t.highWeight : 0.0f);
+}
+
+template <int C, int H, int W, int SH, int SW, class Team = Grid>
+__device__ void upsample_nearest_forward(float* y, const float* x, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * C * H * SH * W * SW)
+    {
+        int ow = (int)(i % (W * SW)), oh = (int)(i / (W * SW) % (H * SH));
+        long long plane = i / ((long long)W * SW * H * SH);
+        y[i] = x[(plane * H + oh / SH) * W + ow / SW];
+    }
+}
+
+// dx: the sum over the SH × SW block of outputs that copied the element.
+template <int C, int H, int W, int SH, int SW, class Team = Grid>
+__device__ void upsample_nearest_backward(float* dx, const float* dy, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * C * H * W)
+    {
+        int w = (int)(i % W), h = (int)(i / W % H);
+        long long plane = i / ((long long)W * H);
+        const float* block = dy + ((plane * H + h) * SH * W + w) * SW;
+        float sum = 0.0f;
+        for (int a = 0; a < SH; a++)
+            for (int b = 0; b < SW; b++) sum += block[a * W * SW + b];
+        dx[i] = sum;
+    }
+}
+
+template <int C, int H, int W, int SH, int SW, class Team = Grid>
+__device__ void upsample_bilinear_forward(float* y, const float* x, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * C * H * SH * W * SW)
+    {
+        int ow = (int)(i % (W * SW)), oh = (int)(i / (W * SW) % (H * SH));
+        const float* plane = x + i / ((long long)W * SW * H * SH) * H * W;
+        UpsampleTap th = upsample_linear_tap<SH, H>(oh), tw = upsample_linear_tap<SW, W>(ow);
+        const float *low = plane + th.low * W, *high = plane + th.high * W;
+        y[i] = th.lowWeight * (tw.lowWeight * low[tw.low] + tw.highWeight * low[tw.high])
+             + th.highWeight * (tw.lowWeight * high[tw.low] + tw.highWeight * high[tw.high]);
+    }
+}
+
+// dx: Σ over outputs (oh, ow) of row weight × column weight × dy. An output reads input i as low or high only if its
+// low is i − 1 or i, which puts it in [(i − 1)·S, (i + 2)·S); the clamps at 0 and In − 1 stay inside that range too.
+template <int C, int H, int W, int SH, int SW, class Team = Grid>
+__device__ void upsample_bilinear_backward(float* dx, const float* dy, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * C * H * W)
+    {
+        int w = (int)(i % W), h = (int)(i / W % H);
+        const float* plane = dy + i / ((long long)W * H) * (H * SH) * (W * SW);
+        float sum = 0.0f;
+        for (int oh = max(0, (h - 1) * SH); oh < min(H * SH, (h + 2) * SH); oh++)
+        {
+            float rowWeight = upsample_linear_weight<SH, H>(oh, h);
+            if (rowWeight == 0.0f) continue;
+            float row = 0.0f;
+            for (int ow = max(0, (w - 1) * SW); ow < min(W * SW, (w + 2) * SW); ow++)
+                row += upsample_linear_weight<SW, W>(ow, w) * plane[oh * (W * SW) + ow];
+            sum += rowWeight * row;
+        }
+        dx[i] = sum;
+    }
+}
+
 // ---- dropout: the same counter-based SplitMix64 stream per sample as the CPU, so masks are identical ----------------
 __device__ inline unsigned long long splitmix64_mix(unsigned long long z)
 {
