@@ -26,8 +26,10 @@ internal static class Check
     public static void Geometry(in ConvGeometry g)
     {
         // Compare sizes directly: (negative) / stride truncates toward zero, so OutHeight alone can't tell.
-        if (g.InChannels < 1 || g.OutChannels < 1 || g.Kernel < 1 || g.Stride < 1 || g.Padding < 0
-            || g.Height + 2 * g.Padding < g.Kernel || g.Width + 2 * g.Padding < g.Kernel)
+        if (g.InChannels < 1 || g.OutChannels < 1 || g.Groups < 1 || g.InChannels % g.Groups != 0 || g.OutChannels % g.Groups != 0
+            || g.KernelHeight < 1 || g.KernelWidth < 1 || g.StrideHeight < 1 || g.StrideWidth < 1
+            || g.PaddingHeight < 0 || g.PaddingWidth < 0 || g.DilationHeight < 1 || g.DilationWidth < 1
+            || g.Height + 2 * g.PaddingHeight < g.ReachHeight || g.Width + 2 * g.PaddingWidth < g.ReachWidth)
             Throw(nameof(g), $"invalid convolution geometry {g}");
     }
 

@@ -3,13 +3,13 @@ using System.Numerics.Tensors;
 
 namespace NetDsl.Runtime.Cpu;
 
-// Shapes (PyTorch layout and semantics); Patch = Cin*K*K, Pixels = Ho*Wo:
-//   x  (n, Cin, H, W)      w (Cout, Cin, K, K) = (Cout, Patch)      b (Cout), or empty: no bias (db likewise)
-//   y  (n, Cout, Ho, Wo)   scratch = [col (Patch, Pixels) | spare (Patch, Pixels)]
-// Per sample, as matrices:
-//   forward   y_s  = w · col_s + b            col_s = unfold(x_s)
-//   backward  dw  += dy_s · col_sᵀ,  db += rowsums(dy_s),  dx_s = fold(dcol_s),  dcol_s = wᵀ · dy_s
-// spare holds dcol_s, or (weights pass) dwᵀ and dy_sᵀ for the outer-product form of dw.
+// Shapes (PyTorch layout and semantics); G groups, Patch = Cin/G*Kh*Kw, Pixels = Ho*Wo:
+//   x  (n, Cin, H, W)      w (Cout, Cin/G, Kh, Kw) = (Cout, Patch)      b (Cout), or empty: no bias (db likewise)
+//   y  (n, Cout, Ho, Wo)   scratch = [col (G*Patch, Pixels) | spare (G*Patch, Pixels)]
+// Per sample and group g, as matrices (subscript g: the group's block of rows, contiguous in every operand):
+//   forward   y_sg  = w_g · col_sg + b_g            col_s = unfold(x_s)
+//   backward  dw_g += dy_sg · col_sgᵀ,  db += rowsums(dy_s),  dx_s = fold(dcol_s),  dcol_sg = w_gᵀ · dy_sg
+// spare holds dcol_s, or (weights pass) dwᵀ and dy_sgᵀ for the outer-product form of dw.
 // A 1×1, stride-1, unpadded convolution is already a matrix product: col_s is x_s itself and fold is the identity.
 public static class Conv2d
 {
@@ -22,8 +22,9 @@ public static class Conv2d
         Check.OptionalLength(b.Length, g.OutChannels, nameof(b));
 
         int patch = g.Patch, pixels = g.OutHeight * g.OutWidth, inSize = g.InSize, outSize = g.OutSize;
-        bool pointwise = IsPointwise(g), bias = !b.IsEmpty;
-        Span<T> col = scratch[..(patch * pixels)];
+        int groups = g.Groups, cout = g.OutChannels / groups;
+        bool pointwise = g.Pointwise, bias = !b.IsEmpty;
+        Span<T> col = scratch[..(groups * patch * pixels)];
         for (int s = 0; s < n; s++)
         {
             var xs = x.Slice(s * inSize, inSize);
@@ -31,7 +32,10 @@ public static class Conv2d
             if (bias)
                 for (int c = 0; c < g.OutChannels; c++) ys.Slice(c * pixels, pixels).Fill(b[c]);
             if (!pointwise) Im2Col.Unfold(col, xs, g);
-            Gemm.Multiply(ys, pixels, w, patch, 1, pointwise ? xs : col, pixels, g.OutChannels, pixels, patch, accumulate: bias);
+            ReadOnlySpan<T> cols = pointwise ? xs : col;
+            for (int k = 0; k < groups; k++)
+                Gemm.Multiply(ys[(k * cout * pixels)..], pixels, w[(k * cout * patch)..], patch, 1, cols[(k * patch * pixels)..], pixels,
+                    cout, pixels, patch, accumulate: bias);
         }
     }
 
@@ -45,37 +49,46 @@ public static class Conv2d
         Check.OptionalLength(db.Length, g.OutChannels, nameof(db));
         Check.Length(dy.Length, (long)n * g.OutSize, nameof(dy));
 
-        int patch = g.Patch, pixels = g.OutHeight * g.OutWidth, inSize = g.InSize, outSize = g.OutSize, cout = g.OutChannels;
-        bool pointwise = IsPointwise(g);
-        Span<T> col = scratch[..(patch * pixels)];
-        Span<T> spare = scratch.Slice(patch * pixels, patch * pixels);
+        int patch = g.Patch, pixels = g.OutHeight * g.OutWidth, inSize = g.InSize, outSize = g.OutSize;
+        int groups = g.Groups, cout = g.OutChannels / groups;   // cout: output channels per group
+        bool pointwise = g.Pointwise;
+        int colLength = groups * patch * pixels;
+        Span<T> col = scratch[..colLength];
+        Span<T> spare = scratch.Slice(colLength, colLength);
 
         // Parameter gradients. dw = Σ dy_s · col_sᵀ contracts over pixels, the contiguous axis of both operands.
         // As dot products every weight pays a horizontal sum per sample, which is cheap only when pixels are many.
-        // Otherwise transpose dy_s (small) and run outer products into dwᵀ, kept in the spare half of scratch.
+        // Otherwise transpose dy_sg (small) and run outer products into dw_gᵀ, kept in the spare half of scratch.
         bool outer = WeightGradientByOuterProducts<T>(g, pixels);
-        Span<T> dwT = outer ? spare[..(patch * cout)] : default;
-        Span<T> dyT = outer ? spare.Slice(patch * cout, pixels * cout) : default;
+        Span<T> dwT = outer ? spare[..(patch * g.OutChannels)] : default;
+        Span<T> dyT = outer ? spare.Slice(patch * g.OutChannels, pixels * cout) : default;
         dwT.Clear();
         for (int s = 0; s < n; s++)
         {
             var xs = x.Slice(s * inSize, inSize);
             var dys = dy.Slice(s * outSize, outSize);
             if (!db.IsEmpty)
-                for (int c = 0; c < cout; c++) db[c] += TensorPrimitives.Sum(dys.Slice(c * pixels, pixels));
+                for (int c = 0; c < g.OutChannels; c++) db[c] += TensorPrimitives.Sum(dys.Slice(c * pixels, pixels));
             if (!pointwise) Im2Col.Unfold(col, xs, g);
             ReadOnlySpan<T> cols = pointwise ? xs : col;
-            if (outer)
+            for (int k = 0; k < groups; k++)
             {
-                Transpose(dys, cout, pixels, dyT);
-                Gemm.Multiply(dwT, cout, cols, pixels, 1, dyT, cout, patch, cout, pixels, accumulate: true);
-            }
-            else
-            {
-                Gemm.MultiplyTransposed(dw, patch, dys, pixels, cols, pixels, cout, patch, pixels, accumulate: true);
+                var dyk = dys.Slice(k * cout * pixels, cout * pixels);
+                var colk = cols.Slice(k * patch * pixels, patch * pixels);
+                if (outer)
+                {
+                    Transpose(dyk, cout, pixels, dyT);
+                    Gemm.Multiply(dwT[(k * patch * cout)..], cout, colk, pixels, 1, dyT, cout, patch, cout, pixels, accumulate: true);
+                }
+                else
+                {
+                    Gemm.MultiplyTransposed(dw[(k * cout * patch)..], patch, dyk, pixels, colk, pixels, cout, patch, pixels, accumulate: true);
+                }
             }
         }
-        if (outer) AddTransposed(dwT, patch, cout, dw);
+        if (outer)
+            for (int k = 0; k < groups; k++)
+                AddTransposed(dwT.Slice(k * patch * cout, patch * cout), patch, cout, dw.Slice(k * cout * patch, cout * patch));
 
         // Input gradient, a second pass so the spare half of scratch is free for dcol.
         if (!dx.IsEmpty) InputGradient(dx, dy, w, spare, n, g);
@@ -88,24 +101,30 @@ public static class Conv2d
     internal static void InputGradient<T>(Span<T> dx, ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dcol, int n, in ConvGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int patch = g.Patch, pixels = g.OutHeight * g.OutWidth, inSize = g.InSize, outSize = g.OutSize;
-        bool pointwise = IsPointwise(g);
+        int patch = g.Patch, pixels = g.OutHeight * g.OutWidth, inSize = g.InSize, outSize = g.OutSize, groups = g.Groups, cout = g.OutChannels / groups;
+        bool pointwise = g.Pointwise;
         for (int s = 0; s < n; s++)
         {
             var dys = dy.Slice(s * outSize, outSize);
             var dxs = dx.Slice(s * inSize, inSize);
-            // wᵀ is w read with swapped strides: element (q, c) at w[c*patch + q].
-            Gemm.Multiply(pointwise ? dxs : dcol, pixels, w, 1, patch, dys, pixels, patch, pixels, g.OutChannels, accumulate: false);
+            var cols = pointwise ? dxs : dcol;
+            // w_kᵀ is group k's weights read with swapped strides: element (q, c) at w_k[c*patch + q].
+            for (int k = 0; k < groups; k++)
+                Gemm.Multiply(cols[(k * patch * pixels)..], pixels, w[(k * cout * patch)..], 1, patch, dys[(k * cout * pixels)..], pixels,
+                    patch, pixels, cout, accumulate: false);
             if (!pointwise) Im2Col.Fold(dxs, dcol, g);
         }
     }
 
     /// <summary>
-    /// Outer products need dwᵀ (Patch, Cout) and dy_sᵀ (Pixels, Cout) to fit in the spare half of scratch, and at
-    /// least a vector of output channels so their tiles aren't mostly padding.
+    /// Outer products need dwᵀ (every group's (Patch, Cout/G) block) and one group's dy_sgᵀ (Pixels, Cout/G) to fit in
+    /// the spare half of scratch, and at least a vector of output channels per group so their tiles aren't mostly padding.
     /// </summary>
-    static bool WeightGradientByOuterProducts<T>(in ConvGeometry g, int pixels) =>
-        g.OutChannels >= Vector<T>.Count && (long)g.OutChannels * (g.Patch + pixels) <= (long)g.Patch * pixels;
+    static bool WeightGradientByOuterProducts<T>(in ConvGeometry g, int pixels)
+    {
+        int cout = g.OutChannels / g.Groups;
+        return cout >= Vector<T>.Count && (long)g.Patch * g.OutChannels + (long)pixels * cout <= (long)g.Groups * g.Patch * pixels;
+    }
 
     /// <summary>target (cols, rows) = sourceᵀ. Shapes: source (rows, cols).</summary>
     static void Transpose<T>(ReadOnlySpan<T> source, int rows, int cols, Span<T> target)
@@ -126,8 +145,6 @@ public static class Conv2d
             for (int i = 0; i < row.Length; i++) row[i] += source[i * cols + j];
         }
     }
-
-    static bool IsPointwise(in ConvGeometry g) => g.Kernel == 1 && g.Stride == 1 && g.Padding == 0;
 
     static void CheckCommon<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> scratch, int n, in ConvGeometry g)
     {

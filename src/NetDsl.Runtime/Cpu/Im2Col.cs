@@ -5,18 +5,19 @@ using System.Runtime.Intrinsics;
 
 namespace NetDsl.Runtime.Cpu;
 
-// One sample; Patch = Cin*K*K, Pixels = Ho*Wo.
+// One sample; Rows = Cin*Kh*Kw (Groups*Patch), Pixels = Ho*Wo.
 //   x   (Cin, H, W)
-//   col (Patch, Pixels): row (c, kh, kw) holds, for every output pixel, the input value under kernel tap (kh, kw),
-//                        or zero where the tap falls into the padding.
+//   col (Rows, Pixels): row (c, kh, kw) holds, for every output pixel, the input value under kernel tap (kh, kw),
+//                       at offset (kh*Dh, kw*Dw) in the window, or zero where the tap falls into the padding.
+//                       Group g's Patch rows are the contiguous block g*Patch.., as its weights are.
 // Unfold builds col from x; Fold is its adjoint (sums col back into x), used for the input gradient.
 internal static class Im2Col
 {
-    /// <summary>col = unfold(x). Shapes: col (Patch, Pixels), x (Cin, H, W).</summary>
+    /// <summary>col = unfold(x). Shapes: col (Rows, Pixels), x (Cin, H, W).</summary>
     public static void Unfold<T>(Span<T> col, ReadOnlySpan<T> x, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
         Walk<T, Gather<T>>(ref MemoryMarshal.GetReference(col), ref MemoryMarshal.GetReference(x), g);
 
-    /// <summary>x = fold(col), the transpose of <see cref="Unfold{T}"/>. Shapes: x (Cin, H, W), col (Patch, Pixels).</summary>
+    /// <summary>x = fold(col), the transpose of <see cref="Unfold{T}"/>. Shapes: x (Cin, H, W), col (Rows, Pixels).</summary>
     public static void Fold<T>(Span<T> x, ReadOnlySpan<T> col, in ConvGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         x.Clear();
@@ -24,34 +25,38 @@ internal static class Im2Col
     }
 
     // Visits every (col row, output row) pair once, handing TRun the run of output columns whose tap lands inside x.
+    // All geometry (rectangular window, stride, padding, dilation) is settled per tap; the runs see only a stride.
     static void Walk<T, TRun>(ref T col, ref T x, in ConvGeometry g) where TRun : IRun<T>
     {
-        int k = g.Kernel, stride = g.Stride, pad = g.Padding, h = g.Height, w = g.Width, ho = g.OutHeight, wo = g.OutWidth;
-        nint pixels = (nint)ho * wo, rowStep = (nint)stride * w;
+        int h = g.Height, w = g.Width, ho = g.OutHeight, wo = g.OutWidth;
+        int strideH = g.StrideHeight, strideW = g.StrideWidth, padH = g.PaddingHeight, padW = g.PaddingWidth;
+        nint pixels = (nint)ho * wo, rowStep = (nint)strideH * w;
         nint r = 0;
         for (int c = 0; c < g.InChannels; c++)
         {
             ref T plane = ref Unsafe.Add(ref x, (nint)c * h * w);
-            for (int kh = 0; kh < k; kh++)
+            for (int kh = 0; kh < g.KernelHeight; kh++)
             {
-                var (ohLo, ohHi) = Inside(kh, h, ho, stride, pad);
-                for (int kw = 0; kw < k; kw++, r++)
+                int tapH = kh * g.DilationHeight;
+                var (ohLo, ohHi) = Inside(tapH, h, ho, strideH, padH);
+                for (int kw = 0; kw < g.KernelWidth; kw++, r++)
                 {
+                    int tapW = kw * g.DilationWidth;
                     ref T row = ref Unsafe.Add(ref col, r * pixels);
-                    var (owLo, owHi) = Inside(kw, w, wo, stride, pad);
+                    var (owLo, owHi) = Inside(tapW, w, wo, strideW, padW);
                     // Empty runs are skipped rather than visited, so no ref ever points outside a buffer.
                     int last = owLo == owHi ? ohLo : ohHi;
                     TRun.Outside(ref row, ohLo * wo);
-                    nint target = (nint)ohLo * wo, source = (nint)(ohLo * stride + kh - pad) * w + owLo * stride + kw - pad;
+                    nint target = (nint)ohLo * wo, source = (nint)(ohLo * strideH + tapH - padH) * w + owLo * strideW + tapW - padW;
                     for (int oh = ohLo; oh < last; oh++, target += wo, source += rowStep)
-                        TRun.Run(ref Unsafe.Add(ref row, target), ref Unsafe.Add(ref plane, source), owLo, owHi - owLo, wo - owHi, stride);
+                        TRun.Run(ref Unsafe.Add(ref row, target), ref Unsafe.Add(ref plane, source), owLo, owHi - owLo, wo - owHi, strideW);
                     if (last < ho) TRun.Outside(ref Unsafe.Add(ref row, last * wo), (ho - last) * wo);
                 }
             }
         }
     }
 
-    /// <summary>The outputs o in [Lo, Hi) whose input coordinate o*stride + tap - pad lies in [0, size).</summary>
+    /// <summary>The outputs o in [Lo, Hi) whose input coordinate o*stride + tap - pad lies in [0, size) (tap: offset in the window).</summary>
     static (int Lo, int Hi) Inside(int tap, int size, int outSize, int stride, int pad)
     {
         int first = pad - tap, last = size - 1 + pad - tap;

@@ -155,7 +155,7 @@ public sealed class Conv2dTests
             Conv2d.Forward<float>(new float[1], new float[16], new float[49], new float[1], new float[1024], 1, g));
     }
 
-    static void WithoutBias<T>(ConvGeometry g, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void WithoutBias<T>(ConvGeometry g, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = TestData.Uniform<T>(1, n * g.InSize);
         var w = TestData.Uniform<T>(2, g.OutChannels * g.Patch);
@@ -176,7 +176,7 @@ public sealed class Conv2dTests
         NumericAssert.Close(Reference.Add(dw0, dwRef), dw, what: "dw");
     }
 
-    static void ForwardMatchesReference<T>(ConvGeometry g, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void ForwardMatchesReference<T>(ConvGeometry g, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = TestData.Uniform<T>(1, n * g.InSize);
         var w = TestData.Uniform<T>(2, g.OutChannels * g.Patch);
@@ -190,7 +190,7 @@ public sealed class Conv2dTests
         NumericAssert.Close(Reference.ConvForward(x, w, b, n, g), y, what: "y");
     }
 
-    static void BackwardMatchesReference<T>(ConvGeometry g, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void BackwardMatchesReference<T>(ConvGeometry g, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = TestData.Uniform<T>(1, n * g.InSize);
         var w = TestData.Uniform<T>(2, g.OutChannels * g.Patch);

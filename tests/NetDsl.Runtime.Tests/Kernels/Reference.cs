@@ -31,9 +31,24 @@ internal static class Reference
     static double Pixel<T>(T[] x, int s, int c, int row, int col, int channels, int h, int w) where T : IFloatingPointIeee754<T> =>
         row < 0 || row >= h || col < 0 || col >= w ? 0 : D(x[((s * channels + c) * h + row) * w + col]);
 
+    /// <summary>Every (input channel, tap, input row, input column) of output channel co's window at (oh, ow), taps in x only.</summary>
+    static IEnumerable<(int Ci, int Tap, int Row, int Col)> ConvWindow(ConvGeometry g, int co, int oh, int ow)
+    {
+        int perGroup = g.InChannels / g.Groups, group = co / (g.OutChannels / g.Groups);
+        for (int c = 0; c < perGroup; c++)
+            for (int kh = 0; kh < g.KernelHeight; kh++)
+                for (int kw = 0; kw < g.KernelWidth; kw++)
+                {
+                    int row = oh * g.StrideHeight + kh * g.DilationHeight - g.PaddingHeight;
+                    int col = ow * g.StrideWidth + kw * g.DilationWidth - g.PaddingWidth;
+                    if (row >= 0 && row < g.Height && col >= 0 && col < g.Width)
+                        yield return (group * perGroup + c, (c * g.KernelHeight + kh) * g.KernelWidth + kw, row, col);
+                }
+    }
+
     public static T[] ConvForward<T>(T[] x, T[] w, T[] b, int n, ConvGeometry g) where T : IFloatingPointIeee754<T>
     {
-        int ho = g.OutHeight, wo = g.OutWidth, k = g.Kernel;
+        int ho = g.OutHeight, wo = g.OutWidth;
         var y = new double[n * g.OutSize];
         for (int s = 0; s < n; s++)
             for (int co = 0; co < g.OutChannels; co++)
@@ -41,11 +56,8 @@ internal static class Reference
                     for (int ow = 0; ow < wo; ow++)
                     {
                         double sum = D(b[co]);
-                        for (int ci = 0; ci < g.InChannels; ci++)
-                            for (int kh = 0; kh < k; kh++)
-                                for (int kw = 0; kw < k; kw++)
-                                    sum += D(w[((co * g.InChannels + ci) * k + kh) * k + kw]) *
-                                        Pixel(x, s, ci, oh * g.Stride + kh - g.Padding, ow * g.Stride + kw - g.Padding, g.InChannels, g.Height, g.Width);
+                        foreach (var (ci, tap, row, col) in ConvWindow(g, co, oh, ow))
+                            sum += D(w[co * g.Patch + tap]) * Pixel(x, s, ci, row, col, g.InChannels, g.Height, g.Width);
                         y[((s * g.OutChannels + co) * ho + oh) * wo + ow] = sum;
                     }
         return Back<T>(y);
@@ -54,7 +66,7 @@ internal static class Reference
     /// <summary>Gradients of L = Σ y·dy: each (output, tap) pair adds its product rule terms.</summary>
     public static (T[] Dx, T[] Dw, T[] Db) ConvBackward<T>(T[] dy, T[] x, T[] w, int n, ConvGeometry g) where T : IFloatingPointIeee754<T>
     {
-        int ho = g.OutHeight, wo = g.OutWidth, k = g.Kernel;
+        int ho = g.OutHeight, wo = g.OutWidth;
         var dx = new double[n * g.InSize];
         var dw = new double[w.Length];
         var db = new double[g.OutChannels];
@@ -65,17 +77,13 @@ internal static class Reference
                     {
                         double gy = D(dy[((s * g.OutChannels + co) * ho + oh) * wo + ow]);
                         db[co] += gy;
-                        for (int ci = 0; ci < g.InChannels; ci++)
-                            for (int kh = 0; kh < k; kh++)
-                                for (int kw = 0; kw < k; kw++)
-                                {
-                                    int row = oh * g.Stride + kh - g.Padding, col = ow * g.Stride + kw - g.Padding;
-                                    if (row < 0 || row >= g.Height || col < 0 || col >= g.Width) continue;
-                                    int wi = ((co * g.InChannels + ci) * k + kh) * k + kw;
-                                    int xi = ((s * g.InChannels + ci) * g.Height + row) * g.Width + col;
-                                    dw[wi] += gy * D(x[xi]);
-                                    dx[xi] += gy * D(w[wi]);
-                                }
+                        foreach (var (ci, tap, row, col) in ConvWindow(g, co, oh, ow))
+                        {
+                            int wi = co * g.Patch + tap;
+                            int xi = ((s * g.InChannels + ci) * g.Height + row) * g.Width + col;
+                            dw[wi] += gy * D(x[xi]);
+                            dx[xi] += gy * D(w[wi]);
+                        }
                     }
         return (Back<T>(dx), Back<T>(dw), Back<T>(db));
     }

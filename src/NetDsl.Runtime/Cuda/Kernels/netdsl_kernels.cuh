@@ -275,6 +275,135 @@ __device__ void conv2d_backward_weights(float* dw, float* db, const float* dy, c
     conv2d_backward_weights_from<Ci, H, W, Co, K, S, P, Ho, Wo, Bias, Team>(dw, db, ThroughActivation<Act>{dy, y}, x, n);
 }
 
+// ---- general convolution: PyTorch's Conv2d with groups, dilation and a rectangular kernel, stride and padding ------
+// w (Co, Ci/Groups, KH, KW); group g maps input channels [g·Ci/G, (g+1)·Ci/G) to output channels [g·Co/G, (g+1)·Co/G)
+// (Groups = Ci: depthwise). Tap (kh, kw) of output (oh, ow) reads input (oh·SH − PH + kh·DH, ow·SW − PW + kw·DW).
+// Sizes are template arguments as in conv2d_*; Ho and Wo are checked against PyTorch's formula at compile time.
+template <int Size, int K, int S, int P, int D> struct ConvOutputSize
+{
+    static constexpr int value = (Size + 2 * P - D * (K - 1) - 1) / S + 1;
+};
+
+// One output (sample s, channel co, position oh, ow) before the activation.
+template <int Ci, int H, int W, int Co, int KH, int KW, int SH, int SW, int PH, int PW, int DH, int DW, int Groups, int Ho, int Wo, bool Bias>
+__device__ __forceinline__ float conv2d_general_at(const float* x, const float* w, const float* b, long long s, int co, int oh, int ow)
+{
+    constexpr int CiG = Ci / Groups, CoG = Co / Groups;
+    const float* xg = x + (s * Ci + co / CoG * CiG) * H * W;   // the group's first input channel
+    const float* wc = w + (long long)co * CiG * KH * KW;
+    float sum = Bias ? b[co] : 0.0f;
+    for (int c = 0; c < CiG; c++)
+        for (int kh = 0; kh < KH; kh++)
+        {
+            int ih = oh * SH - PH + kh * DH;
+            if (ih < 0 || ih >= H) continue;
+            for (int kw = 0; kw < KW; kw++)
+            {
+                int iw = ow * SW - PW + kw * DW;
+                if (iw < 0 || iw >= W) continue;
+                sum += xg[((long long)c * H + ih) * W + iw] * wc[(c * KH + kh) * KW + kw];
+            }
+        }
+    return sum;
+}
+
+template <int Ci, int H, int W, int Co, int KH, int KW, int SH, int SW, int PH, int PW, int DH, int DW, int Groups, int Ho, int Wo, bool Bias,
+          class Act = Identity, class Team = Grid>
+__device__ void conv2d_general_forward(float* y, const float* x, const float* w, const float* b, int n)
+{
+    static_assert(Ci % Groups == 0 && Co % Groups == 0, "channels split evenly into groups");
+    static_assert(Ho == ConvOutputSize<H, KH, SH, PH, DH>::value && Wo == ConvOutputSize<W, KW, SW, PW, DW>::value, "Ho, Wo as PyTorch's");
+    NETDSL_TEAM_FOR(i, (long long)n * Co * Ho * Wo)
+    {
+        int ow = (int)(i % Wo), oh = (int)(i / Wo % Ho), co = (int)(i / ((long long)Wo * Ho) % Co);
+        y[i] = Act::forward(conv2d_general_at<Ci, H, W, Co, KH, KW, SH, SW, PH, PW, DH, DW, Groups, Ho, Wo, Bias>(
+            x, w, b, i / ((long long)Wo * Ho * Co), co, oh, ow));
+    }
+}
+
+// dx (n, Ci, H, W) from dz, a source of dL/d(conv output): a gather over the output positions whose windows cover
+// (ih, iw) — those where ih + PH − kh·DH is a multiple of SH inside [0, Ho·SH) — and the group's output channels.
+template <int Ci, int H, int W, int Co, int KH, int KW, int SH, int SW, int PH, int PW, int DH, int DW, int Groups, int Ho, int Wo,
+          class Team = Grid, class Dz>
+__device__ void conv2d_general_backward_input_from(float* dx, Dz dz, const float* w, int n)
+{
+    static_assert(Ci % Groups == 0 && Co % Groups == 0, "channels split evenly into groups");
+    static_assert(Ho == ConvOutputSize<H, KH, SH, PH, DH>::value && Wo == ConvOutputSize<W, KW, SW, PW, DW>::value, "Ho, Wo as PyTorch's");
+    constexpr int CiG = Ci / Groups, CoG = Co / Groups;
+    NETDSL_TEAM_FOR(i, (long long)n * Ci * H * W)
+    {
+        int iw = (int)(i % W), ih = (int)(i / W % H), ci = (int)(i / ((long long)W * H) % Ci);
+        long long s = i / ((long long)W * H * Ci);
+        int c = ci % CiG, co0 = ci / CiG * CoG;   // channel within its group; the group's first output channel
+        float sum = 0.0f;
+        for (int kh = 0; kh < KH; kh++)
+        {
+            int t = ih + PH - kh * DH;
+            if (t < 0 || t % SH != 0 || t / SH >= Ho) continue;
+            for (int kw = 0; kw < KW; kw++)
+            {
+                int u = iw + PW - kw * DW;
+                if (u < 0 || u % SW != 0 || u / SW >= Wo) continue;
+                for (int co = co0; co < co0 + CoG; co++)
+                    sum += dz(((s * Co + co) * Ho + t / SH) * Wo + u / SW) * w[(((long long)co * CiG + c) * KH + kh) * KW + kw];
+            }
+        }
+        dx[i] = sum;
+    }
+}
+
+// With Act, dy and y are the activation's.
+template <int Ci, int H, int W, int Co, int KH, int KW, int SH, int SW, int PH, int PW, int DH, int DW, int Groups, int Ho, int Wo,
+          class Act = Identity, class Team = Grid>
+__device__ void conv2d_general_backward_input(float* dx, const float* dy, const float* y, const float* w, int n)
+{
+    conv2d_general_backward_input_from<Ci, H, W, Co, KH, KW, SH, SW, PH, PW, DH, DW, Groups, Ho, Wo, Team>(dx, ThroughActivation<Act>{dy, y}, w, n);
+}
+
+// dw (Co, Ci/Groups, KH, KW) += Σ over samples and positions; db (Co) += Σ dz. One thread per weight: no atomics.
+template <int Ci, int H, int W, int Co, int KH, int KW, int SH, int SW, int PH, int PW, int DH, int DW, int Groups, int Ho, int Wo, bool Bias,
+          class Team = Grid, class Dz>
+__device__ void conv2d_general_backward_weights_from(float* dw, float* db, Dz dz, const float* x, int n)
+{
+    static_assert(Ci % Groups == 0 && Co % Groups == 0, "channels split evenly into groups");
+    static_assert(Ho == ConvOutputSize<H, KH, SH, PH, DH>::value && Wo == ConvOutputSize<W, KW, SW, PW, DW>::value, "Ho, Wo as PyTorch's");
+    constexpr int CiG = Ci / Groups, CoG = Co / Groups;
+    constexpr long long Weights = (long long)Co * CiG * KH * KW;
+    NETDSL_TEAM_FOR(i, Weights + (Bias ? Co : 0))
+    {
+        if (i >= Weights)
+        {
+            int co = (int)(i - Weights);
+            Team::deposit(db[co], conv2d_bias_gradient(dz, Co, Ho * Wo, co, n));
+            continue;
+        }
+        int kw = (int)(i % KW), kh = (int)(i / KW % KH), c = (int)(i / (KW * KH) % CiG), co = (int)(i / ((long long)KW * KH * CiG));
+        int ci = co / CoG * CiG + c;
+        float sum = 0.0f;
+        for (int s = 0; s < n; s++)
+            for (int oh = 0; oh < Ho; oh++)
+            {
+                int ih = oh * SH - PH + kh * DH;
+                if (ih < 0 || ih >= H) continue;
+                for (int ow = 0; ow < Wo; ow++)
+                {
+                    int iw = ow * SW - PW + kw * DW;
+                    if (iw < 0 || iw >= W) continue;
+                    sum += dz((((long long)s * Co + co) * Ho + oh) * Wo + ow) * x[(((long long)s * Ci + ci) * H + ih) * W + iw];
+                }
+            }
+        Team::deposit(dw[i], sum);
+    }
+}
+
+template <int Ci, int H, int W, int Co, int KH, int KW, int SH, int SW, int PH, int PW, int DH, int DW, int Groups, int Ho, int Wo, bool Bias,
+          class Act = Identity, class Team = Grid>
+__device__ void conv2d_general_backward_weights(float* dw, float* db, const float* dy, const float* y, const float* x, int n)
+{
+    conv2d_general_backward_weights_from<Ci, H, W, Co, KH, KW, SH, SW, PH, PW, DH, DW, Groups, Ho, Wo, Bias, Team>(
+        dw, db, ThroughActivation<Act>{dy, y}, x, n);
+}
+
 // ---- dense: y (n, Out) = act(x (n, In) · wᵀ + b) --------------------------------------------------------------------
 template <int In, int Out, class Act = Identity, class Team = Grid>
 __device__ void dense_forward(float* y, const float* x, const float* w, const float* b, int n)
