@@ -19,7 +19,14 @@ public sealed class LossHeadsPyTorchTests
     /// float64 only by rounding, so 1e-6 of the largest value is that storage; in float, sums of at most 48 terms of
     /// order 1 drift by a few 1e-7 relative, well inside 1e-5. A wrong formula or scale is off by order 1.
     /// </summary>
-    public static TheoryData<Type, double> Precisions => new() { { typeof(double), 1e-6 }, { typeof(float), 1e-5 } };
+    static readonly (Type Precision, double Tolerance)[] Tolerances = [(typeof(double), 1e-6), (typeof(float), 1e-5)];
+
+    public static TheoryData<Type, double> Precisions()
+    {
+        var cases = new TheoryData<Type, double>();
+        foreach (var (precision, tolerance) in Tolerances) cases.Add(precision, tolerance);
+        return cases;
+    }
 
     static (float[] Output, float[] Targets, int[] Shape, float Loss, float[] Grad) Head(string name)
     {
@@ -61,6 +68,42 @@ public sealed class LossHeadsPyTorchTests
             });
 
             AssertMatches(loss, grad, losses, scale, dlogits, tolerance);
+        }
+    }
+
+    public static TheoryData<string, Type, double> ElementwiseCases()
+    {
+        var cases = new TheoryData<string, Type, double>();
+        foreach (string head in ElementwiseHead.ByName.Keys)
+            foreach (var (precision, tolerance) in Tolerances)
+                cases.Add(head, precision, tolerance);
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(ElementwiseCases))]
+    public void Elementwise_heads_match_pytorch(string name, Type precision, double tolerance)
+    {
+        if (precision == typeof(double)) Run<double>(); else Run<float>();
+
+        void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var head = ElementwiseHead.ByName[name];
+            var (output, targetValues, shape, loss, grad) = Head(name);
+            int n = shape[0], size = output.Length / n;
+            var x = TestData.Convert<T>(output.Select(v => (double)v).ToArray());
+            var targets = TestData.Convert<T>(targetValues.Select(v => (double)v).ToArray());
+            T scale = T.One / T.CreateTruncating(n * size);
+            var (losses, dx) = (new T[n], new T[x.Length]);
+
+            Workers(n, (n0, n1) =>
+            {
+                var range = new Range(n0 * size, n1 * size);
+                head.Forward<T>(losses.AsSpan(n0, n1 - n0), x.AsSpan(range), targets.AsSpan(range), n1 - n0, size);
+                head.Backward<T>(dx.AsSpan(range), x.AsSpan(range), targets.AsSpan(range), n1 - n0, size, scale);
+            });
+
+            AssertMatches(loss, grad, losses, scale, dx, tolerance);
         }
     }
 

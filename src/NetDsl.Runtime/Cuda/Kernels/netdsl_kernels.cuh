@@ -637,6 +637,35 @@ __device__ void pixel_softmax_cross_entropy_backward(float* dlogits, const float
     }
 }
 
+// ---- element-wise heads (regression, multi-label): float targets of the output's shape, Size per sample, as the CPU's
+// MeanSquaredError. losses[s] = Σ over the sample's outputs of
+// Loss::value(x, t); dx = Loss::gradient(x, t) · scale. PyTorch's mean is over every element of the batch, so
+// scale = 1 / (batch · Size) makes Σ losses · scale its loss. ----------------------------------------------------------
+// (x − t)², PyTorch's F.mse_loss.
+struct SquaredError
+{
+    static __device__ __forceinline__ float value(float x, float t) { return (x - t) * (x - t); }
+    static __device__ __forceinline__ float gradient(float x, float t) { return (x - t) * 2.0f; }
+};
+
+// One sample per iteration: its sum in a fixed order, without atomics.
+template <class Loss, int Size, class Team = Grid>
+__device__ void elementwise_loss_forward(float* losses, const float* x, const float* targets, int n)
+{
+    NETDSL_TEAM_FOR(s, n)
+    {
+        float sum = 0.0f;
+        for (int i = 0; i < Size; i++) sum += Loss::value(x[s * Size + i], targets[s * Size + i]);
+        losses[s] = sum;
+    }
+}
+
+template <class Loss, int Size, class Team = Grid>
+__device__ void elementwise_loss_backward(float* dx, const float* x, const float* targets, float scale, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * Size) dx[i] = Loss::gradient(x[i], targets[i]) * scale;
+}
+
 // ---- optimizer: PyTorch's SGD over the trainable prefix. d = g + wd·p; buf = m·buf + d; p −= lr·buf. A zeroed buffer
 // gives PyTorch's first step (buf = d) exactly, since dampening is 0.
 __device__ inline void sgd_step(float* p, float* buf, const float* g, int count, float lr, float momentum, float weightDecay)
