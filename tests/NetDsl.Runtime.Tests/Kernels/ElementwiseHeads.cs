@@ -12,6 +12,7 @@ public abstract class ElementwiseHead
     public static readonly IReadOnlyDictionary<string, ElementwiseHead> ByName = new Dictionary<string, ElementwiseHead>
     {
         ["mse"] = new SquaredError(),
+        ["l1"] = new AbsoluteError(),
     };
 
     public static TheoryData<string> Names => new(ByName.Keys);
@@ -36,5 +37,14 @@ public abstract class ElementwiseHead
         public override double Derivative(double x, double t) => 2 * (x - t);
         public override void Forward<T>(Span<T> losses, ReadOnlySpan<T> x, ReadOnlySpan<T> targets, int n, int size) => MeanSquaredError.Forward(losses, x, targets, n, size);
         public override void Backward<T>(Span<T> dx, ReadOnlySpan<T> x, ReadOnlySpan<T> targets, int n, int size, T scale) => MeanSquaredError.Backward(dx, x, targets, n, size, scale);
+    }
+
+    sealed class AbsoluteError : ElementwiseHead
+    {
+        public override string CudaLoss => "netdsl::AbsoluteError";
+        public override double Definition(double x, double t) => Math.Abs(x - t);
+        public override double Derivative(double x, double t) => Math.Sign(x - t);
+        public override void Forward<T>(Span<T> losses, ReadOnlySpan<T> x, ReadOnlySpan<T> targets, int n, int size) => L1Loss.Forward(losses, x, targets, n, size);
+        public override void Backward<T>(Span<T> dx, ReadOnlySpan<T> x, ReadOnlySpan<T> targets, int n, int size, T scale) => L1Loss.Backward(dx, x, targets, n, size, scale);
     }
 }

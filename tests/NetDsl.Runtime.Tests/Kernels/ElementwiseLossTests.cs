@@ -70,6 +70,14 @@ public sealed class ElementwiseLossTests
         ElementwiseHead.ByName[head].Backward<float>([], [], [], 0, 4, 1f);
     }
 
+    [Fact]
+    public void L1_gradient_is_zero_where_output_equals_target_as_pytorchs_sign()
+    {
+        float[] x = [1.5f, -2f, 0f, 3f], targets = [1.5f, 0f, 0f, 4f], dx = new float[4];
+        NetDsl.Runtime.Cpu.L1Loss.Backward<float>(dx, x, targets, 2, 2, 0.5f);
+        Assert.Equal([0f, -0.5f, 0f, -0.5f], dx);
+    }
+
     static void MatchesDefinition<T>(ElementwiseHead h) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int n = 4, size = 6;

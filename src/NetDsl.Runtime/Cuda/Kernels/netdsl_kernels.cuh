@@ -638,7 +638,7 @@ __device__ void pixel_softmax_cross_entropy_backward(float* dlogits, const float
 }
 
 // ---- element-wise heads (regression, multi-label): float targets of the output's shape, Size per sample, as the CPU's
-// MeanSquaredError. losses[s] = Σ over the sample's outputs of
+// MeanSquaredError and L1Loss. losses[s] = Σ over the sample's outputs of
 // Loss::value(x, t); dx = Loss::gradient(x, t) · scale. PyTorch's mean is over every element of the batch, so
 // scale = 1 / (batch · Size) makes Σ losses · scale its loss. ----------------------------------------------------------
 // (x − t)², PyTorch's F.mse_loss.
@@ -646,6 +646,16 @@ struct SquaredError
 {
     static __device__ __forceinline__ float value(float x, float t) { return (x - t) * (x - t); }
     static __device__ __forceinline__ float gradient(float x, float t) { return (x - t) * 2.0f; }
+};
+// |x − t|, PyTorch's F.l1_loss; its gradient is PyTorch's sign: 0 where x = t, NaN stays NaN.
+struct AbsoluteError
+{
+    static __device__ __forceinline__ float value(float x, float t) { return fabsf(x - t); }
+    static __device__ __forceinline__ float gradient(float x, float t)
+    {
+        float d = x - t;
+        return d > 0.0f ? 1.0f : d < 0.0f ? -1.0f : d * 0.0f;
+    }
 };
 
 // One sample per iteration: its sum in a fixed order, without atomics.
