@@ -9,7 +9,7 @@ internal interface IElementwiseLoss<T> where T : unmanaged, IFloatingPointIeee75
     static abstract T Gradient(T x, T target);
 }
 
-// The loops of the heads whose loss is a sum over the output (MeanSquaredError, L1Loss). Shapes: x, targets, dx (n, size); losses (n).
+// The loops of the heads whose loss is a sum over the output (MeanSquaredError, L1Loss, BinaryCrossEntropyWithLogits). Shapes: x, targets, dx (n, size); losses (n).
 //   losses_s = Σ over the sample's elements of Value(x, t)      dx = Gradient(x, t) · scale
 // PyTorch's mean is over every element of the batch: scale = 1 / (batch · size) makes Σ losses · scale its loss, and dx
 // its gradient. The per-element functions are static members of a struct, so each head's loop is compiled on its own.

@@ -13,6 +13,7 @@ public abstract class ElementwiseHead
     {
         ["mse"] = new SquaredError(),
         ["l1"] = new AbsoluteError(),
+        ["bce"] = new LogisticLoss(),
     };
 
     public static TheoryData<string> Names => new(ByName.Keys);
@@ -46,5 +47,17 @@ public abstract class ElementwiseHead
         public override double Derivative(double x, double t) => Math.Sign(x - t);
         public override void Forward<T>(Span<T> losses, ReadOnlySpan<T> x, ReadOnlySpan<T> targets, int n, int size) => L1Loss.Forward(losses, x, targets, n, size);
         public override void Backward<T>(Span<T> dx, ReadOnlySpan<T> x, ReadOnlySpan<T> targets, int n, int size, T scale) => L1Loss.Backward(dx, x, targets, n, size, scale);
+    }
+
+    sealed class LogisticLoss : ElementwiseHead
+    {
+        public override string CudaLoss => "netdsl::BinaryCrossEntropyWithLogits";
+        public override (double Min, double Max) Targets => (0, 1);
+        // The textbook form, through σ: fine in double for the |x| ≤ 30 the tests use.
+        public override double Definition(double x, double t) => -(t * Math.Log(Sigmoid(x)) + (1 - t) * Math.Log(1 - Sigmoid(x)));
+        public override double Derivative(double x, double t) => Sigmoid(x) - t;
+        public override void Forward<T>(Span<T> losses, ReadOnlySpan<T> x, ReadOnlySpan<T> targets, int n, int size) => BinaryCrossEntropyWithLogits.Forward(losses, x, targets, n, size);
+        public override void Backward<T>(Span<T> dx, ReadOnlySpan<T> x, ReadOnlySpan<T> targets, int n, int size, T scale) => BinaryCrossEntropyWithLogits.Backward(dx, x, targets, n, size, scale);
+        static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
     }
 }

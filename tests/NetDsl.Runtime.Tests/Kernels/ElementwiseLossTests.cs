@@ -78,6 +78,25 @@ public sealed class ElementwiseLossTests
         Assert.Equal([0f, -0.5f, 0f, -0.5f], dx);
     }
 
+    [Fact]
+    public void Binary_cross_entropy_stays_finite_for_huge_logits()
+    {
+        Extreme<float>();
+        Extreme<double>();
+
+        static void Extreme<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            // Confidently wrong both ways, then confidently right: e^|x| would overflow even double.
+            var x = new[] { 1e4, -1e4, 1e4, -1e4 }.Select(T.CreateTruncating).ToArray();
+            var targets = new[] { 0.0, 1, 1, 0 }.Select(T.CreateTruncating).ToArray();
+            var (losses, dx) = (new T[4], new T[4]);
+            NetDsl.Runtime.Cpu.BinaryCrossEntropyWithLogits.Forward<T>(losses, x, targets, 4, 1);
+            NetDsl.Runtime.Cpu.BinaryCrossEntropyWithLogits.Backward<T>(dx, x, targets, 4, 1, T.One);
+            NumericAssert.Close(new[] { 1e4, 1e4, 0, 0 }.Select(T.CreateTruncating).ToArray(), losses, what: "losses");
+            NumericAssert.Close(new[] { 1.0, -1, 0, 0 }.Select(T.CreateTruncating).ToArray(), dx, what: "dx");
+        }
+    }
+
     static void MatchesDefinition<T>(ElementwiseHead h) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int n = 4, size = 6;

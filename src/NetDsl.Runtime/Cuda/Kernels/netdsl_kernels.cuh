@@ -638,7 +638,7 @@ __device__ void pixel_softmax_cross_entropy_backward(float* dlogits, const float
 }
 
 // ---- element-wise heads (regression, multi-label): float targets of the output's shape, Size per sample, as the CPU's
-// MeanSquaredError and L1Loss. losses[s] = Σ over the sample's outputs of
+// MeanSquaredError, L1Loss and BinaryCrossEntropyWithLogits. losses[s] = Σ over the sample's outputs of
 // Loss::value(x, t); dx = Loss::gradient(x, t) · scale. PyTorch's mean is over every element of the batch, so
 // scale = 1 / (batch · Size) makes Σ losses · scale its loss. ----------------------------------------------------------
 // (x − t)², PyTorch's F.mse_loss.
@@ -655,6 +655,17 @@ struct AbsoluteError
     {
         float d = x - t;
         return d > 0.0f ? 1.0f : d < 0.0f ? -1.0f : d * 0.0f;
+    }
+};
+// PyTorch's F.binary_cross_entropy_with_logits: max(x, 0) − x·t + log(1 + e^−|x|) and σ(x) − t, neither of which
+// takes e to a positive power, so logits of any size stay finite.
+struct BinaryCrossEntropyWithLogits
+{
+    static __device__ __forceinline__ float value(float x, float t) { return fmaxf(x, 0.0f) - x * t + log1pf(expf(-fabsf(x))); }
+    static __device__ __forceinline__ float gradient(float x, float t)
+    {
+        float e = expf(-fabsf(x));
+        return (x >= 0.0f ? 1.0f : e) / (1.0f + e) - t;
     }
 };
 
