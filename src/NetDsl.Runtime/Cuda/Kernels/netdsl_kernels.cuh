@@ -949,6 +949,121 @@ __device__ void softmax_cross_entropy_backward(float* dlogits, const float* prob
     }
 }
 
+// ---- pixel softmax cross-entropy: F.cross_entropy over (Classes, Height, Width) logits against a (Height, Width) label
+// map, pixels labeled IgnoreLabel left out; as the CPU's PixelSoftmaxCrossEntropy. losses[s] sums the sample's labeled
+// pixels and counts[s] says how many there are, so scale = 1 / labeled_pixels(counts, batch) makes Σ losses · scale
+// PyTorch's mean (the divisor is the batch's labeled pixels, not its samples). A label outside [0, Classes) that is not
+// IgnoreLabel, which the CPU rejects, counts as ignored here: no loss, no count, zero gradient.
+template <int Classes, int IgnoreLabel>
+__device__ __forceinline__ bool pixel_labeled(int label) { return label != IgnoreLabel && (unsigned)label < (unsigned)Classes; }
+
+template <int Classes, int Height, int Width, int IgnoreLabel, class Team = Grid>
+__device__ void pixel_softmax_cross_entropy_forward(float* probs, float* losses, float* counts, const float* logits, const int* labels, int n)
+{
+    constexpr int Pixels = Height * Width;
+    // Probabilities, which the backward reads, one pixel per iteration.
+    NETDSL_TEAM_FOR(i, (long long)n * Pixels)
+    {
+        long long s = i / Pixels, p = i % Pixels;
+        const float* z = logits + s * Classes * Pixels + p;
+        float top = z[0];
+        for (int c = 1; c < Classes; c++) top = fmaxf(top, z[c * Pixels]);
+        float sum = 0.0f;
+        for (int c = 0; c < Classes; c++) sum += expf(z[c * Pixels] - top);
+        for (int c = 0; c < Classes; c++) probs[s * Classes * Pixels + c * Pixels + p] = expf(z[c * Pixels] - top) / sum;
+    }
+    // Losses and counts, one sample per iteration: a sum without atomics that does not depend on the launch. It reads
+    // logits, not the probabilities above (other threads may still be writing them), at the cost of a second exp each.
+    NETDSL_TEAM_FOR(s, n)
+    {
+        float loss = 0.0f, labeled = 0.0f;
+        for (int p = 0; p < Pixels; p++)
+        {
+            int label = labels[s * Pixels + p];
+            if (!pixel_labeled<Classes, IgnoreLabel>(label)) continue;
+            const float* z = logits + s * Classes * Pixels + p;
+            float top = z[0];
+            for (int c = 1; c < Classes; c++) top = fmaxf(top, z[c * Pixels]);
+            float sum = 0.0f;
+            for (int c = 0; c < Classes; c++) sum += expf(z[c * Pixels] - top);
+            loss += logf(sum) + top - z[label * Pixels];
+            labeled += 1.0f;
+        }
+        losses[s] = loss;
+        counts[s] = labeled;
+    }
+}
+
+// The batch's labeled pixels from the forward's per-sample counts, summed in a fixed order (exact below 2^24 pixels).
+__device__ __forceinline__ float labeled_pixels(const float* counts, int n)
+{
+    float total = 0.0f;
+    for (int s = 0; s < n; s++) total += counts[s];
+    return total;
+}
+
+template <int Classes, int Height, int Width, int IgnoreLabel, class Team = Grid>
+__device__ void pixel_softmax_cross_entropy_backward(float* dlogits, const float* probs, const int* labels, float scale, int n)
+{
+    constexpr int Pixels = Height * Width;
+    NETDSL_TEAM_FOR(i, (long long)n * Classes * Pixels)
+    {
+        long long s = i / (Classes * Pixels), p = i % Pixels;
+        int c = (int)(i / Pixels % Classes), label = labels[s * Pixels + p];
+        dlogits[i] = pixel_labeled<Classes, IgnoreLabel>(label) ? (probs[i] - (label == c ? 1.0f : 0.0f)) * scale : 0.0f;
+    }
+}
+
+// ---- element-wise heads (regression, multi-label): float targets of the output's shape, Size per sample, as the CPU's
+// MeanSquaredError, L1Loss and BinaryCrossEntropyWithLogits. losses[s] = Σ over the sample's outputs of
+// Loss::value(x, t); dx = Loss::gradient(x, t) · scale. PyTorch's mean is over every element of the batch, so
+// scale = 1 / (batch · Size) makes Σ losses · scale its loss. ----------------------------------------------------------
+// (x − t)², PyTorch's F.mse_loss.
+struct SquaredError
+{
+    static __device__ __forceinline__ float value(float x, float t) { return (x - t) * (x - t); }
+    static __device__ __forceinline__ float gradient(float x, float t) { return (x - t) * 2.0f; }
+};
+// |x − t|, PyTorch's F.l1_loss; its gradient is PyTorch's sign: 0 where x = t, NaN stays NaN.
+struct AbsoluteError
+{
+    static __device__ __forceinline__ float value(float x, float t) { return fabsf(x - t); }
+    static __device__ __forceinline__ float gradient(float x, float t)
+    {
+        float d = x - t;
+        return d > 0.0f ? 1.0f : d < 0.0f ? -1.0f : d * 0.0f;
+    }
+};
+// PyTorch's F.binary_cross_entropy_with_logits: max(x, 0) − x·t + log(1 + e^−|x|) and σ(x) − t, neither of which
+// takes e to a positive power, so logits of any size stay finite.
+struct BinaryCrossEntropyWithLogits
+{
+    static __device__ __forceinline__ float value(float x, float t) { return fmaxf(x, 0.0f) - x * t + log1pf(expf(-fabsf(x))); }
+    static __device__ __forceinline__ float gradient(float x, float t)
+    {
+        float e = expf(-fabsf(x));
+        return (x >= 0.0f ? 1.0f : e) / (1.0f + e) - t;
+    }
+};
+
+// One sample per iteration: its sum in a fixed order, without atomics.
+template <class Loss, int Size, class Team = Grid>
+__device__ void elementwise_loss_forward(float* losses, const float* x, const float* targets, int n)
+{
+    NETDSL_TEAM_FOR(s, n)
+    {
+        float sum = 0.0f;
+        for (int i = 0; i < Size; i++) sum += Loss::value(x[s * Size + i], targets[s * Size + i]);
+        losses[s] = sum;
+    }
+}
+
+template <class Loss, int Size, class Team = Grid>
+__device__ void elementwise_loss_backward(float* dx, const float* x, const float* targets, float scale, int n)
+{
+    NETDSL_TEAM_FOR(i, (long long)n * Size) dx[i] = Loss::gradient(x[i], targets[i]) * scale;
+}
+
 // ---- optimizer: PyTorch's SGD over the trainable prefix. d = g + wd·p; buf = m·buf + d; p −= lr·buf. A zeroed buffer
 // gives PyTorch's first step (buf = d) exactly, since dampening is 0.
 __device__ inline void sgd_step(float* p, float* buf, const float* g, int count, float lr, float momentum, float weightDecay)
