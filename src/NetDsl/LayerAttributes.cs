@@ -132,3 +132,23 @@ public sealed class TanhAttribute : LayerAttribute;
 /// <summary>1 / (1 + e^-x).</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
 public sealed class SigmoidAttribute : LayerAttribute;
+
+/// <summary>x if x &gt; 0, else Slope·x (PyTorch's LeakyReLU). The slope must be zero or more.</summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class LeakyReluAttribute(double slope = LeakyReluAttribute.DefaultSlope) : LayerAttribute
+{
+    public const double DefaultSlope = 0.01;
+    public double Slope { get; } = slope;
+}
+
+/// <summary>x if x &gt; 0, else Alpha·(eˣ − 1) (PyTorch's ELU). Alpha must be positive.</summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class EluAttribute(double alpha = EluAttribute.DefaultAlpha) : LayerAttribute
+{
+    public const double DefaultAlpha = 1.0;
+    public double Alpha { get; } = alpha;
+}
+
+/// <summary>x·Φ(x), Φ the standard normal CDF (PyTorch's exact GELU). Its backward reads x, so it is never fused.</summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class GeluAttribute : LayerAttribute;

@@ -66,6 +66,8 @@ public class DiagnosticTests
     [InlineData("Conv(6, Padding = -2)", "C: Conv padding is -2, but must be zero or more")]
     [InlineData("Conv(6, Padding = -1)", "C: Conv padding is -1, but must be zero or more")]   // once a silent 'same'
     [InlineData("Lrn(5, K = 0)", "C: Lrn k is 0, but must be positive")]
+    [InlineData("LeakyRelu(-0.1)", "C: LeakyRelu slope is -0.1, but must be zero or more")]
+    [InlineData("Elu(0)", "C: Elu alpha is 0, but must be positive")]
     [InlineData("BatchNorm(Momentum = 2)", "C: BatchNorm momentum is 2, but must be between 0 and 1")]
     [InlineData("MaxPool(0)", "C: MaxPool kernel is 0, but must be at least 1")]
     [InlineData("AvgPool(2, Stride = -3)", "C: AvgPool stride is -3, but must be at least 1")]

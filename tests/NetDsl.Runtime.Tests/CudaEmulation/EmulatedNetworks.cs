@@ -25,5 +25,7 @@ internal static class EmulatedNetworks
             ["GraphNet"] = (() => new GraphNet(), GraphNet.CudaProgram),
             // Tensor-core convolutions with and without bias and activation, and the classifiers' forms.
             ["ImageNetForms"] = (() => new ImageNetForms(), ImageNetForms.CudaProgram),
+            // Layers the lectures' later networks need.
+            ["MoreActivations"] = (() => new MoreActivations(), MoreActivations.CudaProgram),
         };
 }

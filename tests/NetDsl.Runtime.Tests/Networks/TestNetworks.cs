@@ -47,3 +47,12 @@ public partial class GraphNet
     [From(nameof(Joined)), GlobalMaxPool]                                          public partial Stage Max { get; }
     [Concat(nameof(Mean), nameof(Max)), Dense(5)]                                  public partial Stage Logits { get; }
 }
+
+/// <summary>The parameterized activations, fused into a convolution and a dense layer (LeakyRelu, Elu) and on their own (Gelu).</summary>
+[Network(Input = new[] { 2, 6, 6 })]
+public partial class MoreActivations
+{
+    [Conv(3, Kernel = 3, Padding = 1), LeakyRelu(0.2)]   public partial Stage A { get; }
+    [Conv(3, Kernel = 3), Gelu, MaxPool(2)]              public partial Stage B { get; }
+    [Dense(5), Elu(0.7), Dense(3)]                       public partial Stage Head { get; }
+}
