@@ -152,3 +152,11 @@ public sealed class EluAttribute(double alpha = EluAttribute.DefaultAlpha) : Lay
 /// <summary>x·Φ(x), Φ the standard normal CDF (PyTorch's exact GELU). Its backward reads x, so it is never fused.</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
 public sealed class GeluAttribute : LayerAttribute;
+
+/// <summary>(C,H,W) → (C·H·W), in C,H,W order (PyTorch's Flatten). Dense flattens by itself; this makes it readable.</summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class FlattenAttribute : LayerAttribute;
+
+/// <summary>Passes its input on unchanged: a named place in a stage (a tap, a stand-in while experimenting).</summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class IdentityAttribute : LayerAttribute;

@@ -27,5 +27,6 @@ internal static class EmulatedNetworks
             ["ImageNetForms"] = (() => new ImageNetForms(), ImageNetForms.CudaProgram),
             // Layers the lectures' later networks need.
             ["MoreActivations"] = (() => new MoreActivations(), MoreActivations.CudaProgram),
+            ["Readable"] = (() => new Readable(), Readable.CudaProgram),
         };
 }

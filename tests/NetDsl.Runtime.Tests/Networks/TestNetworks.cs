@@ -56,3 +56,12 @@ public partial class MoreActivations
     [Conv(3, Kernel = 3), Gelu, MaxPool(2)]              public partial Stage B { get; }
     [Dense(5), Elu(0.7), Dense(3)]                       public partial Stage Head { get; }
 }
+
+/// <summary>Flatten and Identity, which copy: between layers, and where they keep an activation from fusing.</summary>
+[Network(Input = new[] { 2, 5, 5 })]
+public partial class Readable
+{
+    [Conv(3, Kernel = 3), Identity, Relu]   public partial Stage A { get; }
+    [Flatten, Dense(4), Identity, Tanh]     public partial Stage B { get; }
+    [Dense(3)]                              public partial Stage Logits { get; }
+}
