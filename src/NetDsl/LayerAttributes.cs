@@ -160,3 +160,10 @@ public sealed class FlattenAttribute : LayerAttribute;
 /// <summary>Passes its input on unchanged: a named place in a stage (a tap, a stand-in while experimenting).</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
 public sealed class IdentityAttribute : LayerAttribute;
+
+/// <summary>
+/// Softmax over channels as a layer whose output you can read: over (C) for a vector, over C at each position for
+/// (C,H,W) (PyTorch's softmax(dim=1)). The loss heads take logits; put it where you want probabilities inside the network.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class SoftmaxAttribute : LayerAttribute;

@@ -28,5 +28,6 @@ internal static class EmulatedNetworks
             // Layers the lectures' later networks need.
             ["MoreActivations"] = (() => new MoreActivations(), MoreActivations.CudaProgram),
             ["Readable"] = (() => new Readable(), Readable.CudaProgram),
+            ["SoftmaxInside"] = (() => new SoftmaxInside(), SoftmaxInside.CudaProgram),
         };
 }

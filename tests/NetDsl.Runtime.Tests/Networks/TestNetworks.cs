@@ -65,3 +65,11 @@ public partial class Readable
     [Flatten, Dense(4), Identity, Tanh]     public partial Stage B { get; }
     [Dense(3)]                              public partial Stage Logits { get; }
 }
+
+/// <summary>Softmax layers inside a network: over channels at every position (an attention-like gate), and over a vector.</summary>
+[Network(Input = new[] { 3, 4, 4 })]
+public partial class SoftmaxInside
+{
+    [Conv(4, Kernel = 1), Softmax]   public partial Stage Gate { get; }
+    [Dense(5), Softmax, Dense(3)]     public partial Stage Head { get; }
+}
