@@ -66,9 +66,15 @@ public abstract class PoolAttribute(int kernel) : LayerAttribute
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
 public sealed class MaxPoolAttribute(int kernel) : PoolAttribute(kernel);
 
-/// <summary>Average pooling: padding counts towards the divisor, as PyTorch's default (count_include_pad).</summary>
+/// <summary>Average pooling: by default padding counts towards the divisor, as PyTorch's default (count_include_pad).</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
-public sealed class AvgPoolAttribute(int kernel) : PoolAttribute(kernel);
+public sealed class AvgPoolAttribute(int kernel) : PoolAttribute(kernel)
+{
+    public const bool DefaultCountIncludePad = true;
+
+    /// <summary>False divides each window by the input elements it covers, padding excluded (PyTorch's count_include_pad=False).</summary>
+    public bool CountIncludePad { get; set; } = DefaultCountIncludePad;
+}
 
 /// <summary>Averages each channel over all positions: (C,H,W) → (C).</summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]

@@ -54,7 +54,7 @@ internal static class CudaFusion
         foreach (var conv in plan.Layers.Where(l => l.Layer is Conv && l.Window is { IsSquare: true, DH: 1 } && TensorCorePlan.For(l) is null))
         {
             var activation = activations.TryGetValue(conv.Id, out var a) ? a : null;
-            if (SoleReader(plan, activation ?? conv) is not { Layer: Pool } pool) continue;
+            if (SoleReader(plan, activation ?? conv) is not { Layer: Pool } pool || !Pool.Fuses(pool)) continue;
             var window = pool.Window!.Value;
             int k = window.KH, s = window.SH, p = window.PH;
             double recompute = Coverage(conv.Out.H, k, s, p, pool.Out.H) * Coverage(conv.Out.W, k, s, p, pool.Out.W);

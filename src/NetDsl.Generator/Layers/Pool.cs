@@ -9,10 +9,14 @@ internal sealed class MaxPool : Pool
     protected override string Mode => "Max";
 }
 
-/// <summary>[AvgPool(kernel)]: the mean of each window; padding counts towards the divisor (PyTorch's count_include_pad).</summary>
+/// <summary>[AvgPool(kernel)]: the mean of each window; padding counts towards the divisor unless CountIncludePad = false.</summary>
 internal sealed class AvgPool : Pool
 {
     protected override string Mode => "Avg";
+
+    public override LayerArgs Read(AttributeArguments a) => ((Args)base.Read(a)) with { ExcludePadding = !a.Bool("CountIncludePad") };
+
+    public override string Detail(NodePlan l) => base.Detail(l) + (((Args)l.Args).ExcludePadding ? " excluding padding" : "");
 }
 
 /// <summary>
@@ -21,12 +25,16 @@ internal sealed class AvgPool : Pool
 /// </summary>
 internal abstract class Pool : Layer
 {
-    internal sealed record Args(int Kernel, int Stride, int Padding, bool CeilMode, bool Strided) : LayerArgs;
+    /// <summary>ExcludePadding: an average divides by the input elements in its window (AvgPool's CountIncludePad = false).</summary>
+    internal sealed record Args(int Kernel, int Stride, int Padding, bool CeilMode, bool Strided, bool ExcludePadding = false) : LayerArgs;
 
     /// <summary>"Max" or "Avg": the CPU kernels' prefix.</summary>
     protected abstract string Mode { get; }
 
     public bool IsMax => Mode == "Max";
+
+    /// <summary>The fused convolution + pool kernels count padding in averages; a pool that excludes it runs on its own.</summary>
+    public static bool Fuses(NodePlan pool) => !((Args)pool.Args).ExcludePadding;
 
     public override LayerArgs Read(AttributeArguments a)
     {
@@ -51,8 +59,9 @@ internal abstract class Pool : Layer
     public override (string Type, string Arguments)? CpuGeometry(NodePlan l)
     {
         var w = l.Window!.Value;
+        bool exclude = ((Args)l.Args).ExcludePadding;
         return ($"{CpuLayer.Kernels}PoolGeometry", CodeWriter.Join(l.In.C, l.In.H, l.In.W, w.KH, w.SH)
-            + (w.PH != 0 || w.Ceil ? $", {w.PH}, {(w.Ceil ? "true" : "false")}" : ""));
+            + (w.PH != 0 || w.Ceil || exclude ? $", {w.PH}, {(w.Ceil ? "true" : "false")}" : "") + (exclude ? ", CountIncludePad: false" : ""));
     }
 
     public override void CpuForward(CpuLayer c) => c.Line($"{CpuLayer.Kernels}Pool2d.{Mode}Forward({c.Y}, {c.X()}, n, {c.Geometry});");
@@ -65,18 +74,19 @@ internal abstract class Pool : Layer
     public override bool RunsInTile => true;
 
     public override void CudaForward(CudaLayer c) =>
-        c.Kernel("forward", "", c.L.Out.Size, 0, $"netdsl::pool2d_forward<{Sizes(c.L)}{c.Team}>({c.Y}, {c.X()}, {c.N});");
+        c.Kernel("forward", "", c.L.Out.Size, 0, $"netdsl::pool2d_forward<{Sizes(c)}>({c.Y}, {c.X()}, {c.N});");
 
     public override void CudaBackward(CudaLayer c)
     {
         if (c.Dx() is { } dx)
-            c.Kernel("backward", "", c.L.In.Size, 0, $"netdsl::pool2d_backward<{Sizes(c.L)}{c.Team}>({dx}, {c.Dy}, {c.X()}, {c.N});");
+            c.Kernel("backward", "", c.L.In.Size, 0, $"netdsl::pool2d_backward<{Sizes(c)}>({dx}, {c.Dy}, {c.X()}, {c.N});");
     }
 
-    /// <summary>C, H, W, K, S, P, Ho, Wo, Max: the pooling templates' sizes.</summary>
-    private string Sizes(NodePlan l)
+    /// <summary>C, H, W, K, S, P, Ho, Wo, Max, then the team; excluding padding adds CountPad = false after the team.</summary>
+    private string Sizes(CudaLayer c)
     {
-        var w = l.Window!.Value;
-        return CodeWriter.Join(l.In.C, l.In.H, l.In.W, w.KH, w.SH, w.PH, l.Out.H, l.Out.W) + ", " + CudaEmitter.Bool(IsMax);
+        var (l, w) = (c.L, c.L.Window!.Value);
+        string sizes = CodeWriter.Join(l.In.C, l.In.H, l.In.W, w.KH, w.SH, w.PH, l.Out.H, l.Out.W) + ", " + CudaEmitter.Bool(IsMax);
+        return ((Args)l.Args).ExcludePadding ? $"{sizes}, {(c.Team.Length == 0 ? "netdsl::Grid" : c.Team.Substring(2))}, false" : sizes + c.Team;
     }
 }

@@ -29,5 +29,6 @@ internal static class EmulatedNetworks
             ["MoreActivations"] = (() => new MoreActivations(), MoreActivations.CudaProgram),
             ["Readable"] = (() => new Readable(), Readable.CudaProgram),
             ["SoftmaxInside"] = (() => new SoftmaxInside(), SoftmaxInside.CudaProgram),
+            ["AveragesWithoutPadding"] = (() => new AveragesWithoutPadding(), AveragesWithoutPadding.CudaProgram),
         };
 }

@@ -73,3 +73,11 @@ public partial class SoftmaxInside
     [Conv(4, Kernel = 1), Softmax]   public partial Stage Gate { get; }
     [Dense(5), Softmax, Dense(3)]     public partial Stage Head { get; }
 }
+
+/// <summary>Average pooling that excludes padding from its divisor, padded and in ceil mode, after a convolution it must not fuse into.</summary>
+[Network(Input = new[] { 2, 7, 7 })]
+public partial class AveragesWithoutPadding
+{
+    [Conv(3, Kernel = 3, Padding = 1), Relu, AvgPool(3, Stride = 2, Padding = 1, CountIncludePad = false)]    public partial Stage A { get; }
+    [AvgPool(2, CeilMode = true, CountIncludePad = false), Dense(3)]                                         public partial Stage Head { get; }
+}
