@@ -20,7 +20,8 @@ public static class Pad
 }
 
 /// <summary>
-/// 2-D convolution with bias. Output size: floor((in + 2*Padding - Kernel) / Stride) + 1.
+/// 2-D convolution with bias, PyTorch's Conv2d. Output size: floor((in + 2·Padding − Dilation·(Kernel − 1) − 1) / Stride) + 1,
+/// per axis; kernel, stride, padding and dilation may differ between height and width (the …HW properties).
 /// Inside a block, the channel count may be an expression over the block's parameters, e.g. <c>"width * 4"</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
@@ -43,6 +44,21 @@ public sealed class ConvAttribute : LayerAttribute
     public bool Strided { get; set; }
     /// <summary>Whether the layer has a bias (false before a BatchNorm, as in torchvision's ResNets).</summary>
     public bool Bias { get; set; } = DefaultBias;
+
+    public const int DefaultGroups = 1, DefaultDilation = 1;
+
+    /// <summary>Channel groups: each output channel sees in/Groups input channels; Groups = in channels is depthwise.</summary>
+    public int Groups { get; set; } = DefaultGroups;
+    /// <summary>Spacing of the kernel's taps (PyTorch's dilation): a 3×3 kernel with Dilation 2 spans 5×5.</summary>
+    public int Dilation { get; set; } = DefaultDilation;
+    /// <summary>Rectangular kernel as { height, width }; overrides <see cref="Kernel"/>.</summary>
+    public int[]? KernelHW { get; set; }
+    /// <summary>Stride as { height, width }; overrides <see cref="Stride"/>.</summary>
+    public int[]? StrideHW { get; set; }
+    /// <summary>Padding as { height, width }; overrides <see cref="Padding"/>.</summary>
+    public int[]? PaddingHW { get; set; }
+    /// <summary>Dilation as { height, width }; overrides <see cref="Dilation"/>.</summary>
+    public int[]? DilationHW { get; set; }
 }
 
 /// <summary>

@@ -51,7 +51,7 @@ internal static class CudaFusion
     public static Dictionary<int, PoolFusion> Pools(NetworkPlan plan, Dictionary<int, NodePlan> activations)
     {
         var fusions = new Dictionary<int, PoolFusion>();
-        foreach (var conv in plan.Layers.Where(l => l.Layer is Conv && l.Window is { IsSquare: true, DH: 1 } && TensorCorePlan.For(l) is null))
+        foreach (var conv in plan.Layers.Where(l => l.Layer is Conv && Conv.IsPlain(l) && TensorCorePlan.For(l) is null))
         {
             var activation = activations.TryGetValue(conv.Id, out var a) ? a : null;
             if (SoleReader(plan, activation ?? conv) is not { Layer: Pool } pool || !Pool.Fuses(pool)) continue;

@@ -30,9 +30,9 @@ internal sealed class TensorCorePlan
         WeightSplits = (int)Math.Max(1, Math.Min(Math.Min(wanted, MaxSplits), conv.Out.Spatial / KStep));
     }
 
-    /// <summary>Square, undilated convolutions only: the GEMMs' gathers index one kernel size, stride and padding.</summary>
+    /// <summary>Plain convolutions only (square, undilated, ungrouped): the GEMMs' gathers index one kernel size, stride and padding.</summary>
     public static TensorCorePlan? For(NodePlan l) =>
-        l.Layer is Layers.Conv && l.Window is { IsSquare: true, DH: 1 } w && (long)l.In.C * w.KH * w.KH >= 64 && l.Out.C >= 32 ? new TensorCorePlan(l) : null;
+        l.Layer is Layers.Conv && Layers.Conv.IsPlain(l) && (long)l.In.C * l.Window!.Value.KH * l.Window.Value.KH >= 64 && l.Out.C >= 32 ? new TensorCorePlan(l) : null;
 
     /// <summary>Blocks over which the weight gradient's sum over the batch and positions is split.</summary>
     public int WeightSplits { get; }

@@ -24,6 +24,16 @@ internal sealed class AttributeArguments(AttributeData attribute)
         ? array.Values.Select(v => v.Value as int? ?? 0).ToEquatableArray() : EquatableArray<int>.Empty;
 
     public int Int(string name) => Named(name) as int? ?? 0;
+
+    /// <summary>A named int[] of exactly two values (height, width), or <paramref name="square"/> twice when unset.</summary>
+    public (int H, int W, bool Valid) Pair(string name, int square)
+    {
+        foreach (var named in attribute.NamedArguments)
+            if (named.Key == name && !named.Value.IsNull)
+                return named.Value.Values.Length == 2 && named.Value.Values.All(v => v.Value is int)
+                    ? ((int)named.Value.Values[0].Value!, (int)named.Value.Values[1].Value!, true) : (0, 0, false);
+        return (square, square, true);
+    }
     public double Double(string name) => Named(name) as double? ?? 0;
     public bool Bool(string name) => Named(name) as bool? ?? false;
 

@@ -10,40 +10,71 @@ internal sealed class Conv : Layer
     /// <summary>Pad.Same in NetDsl: 'same' padding, resolved here to (kernel − 1) / 2.</summary>
     public const int SamePadding = int.MinValue;
 
-    internal sealed record Args(int Channels, string? ChannelsExpression, int Kernel, int Stride, int Padding, bool Strided, bool Bias) : LayerArgs;
+    /// <summary>
+    /// Sizes per axis (height, width); Same padding is <see cref="SamePadding"/> in PH. BadPair names a …HW argument that is
+    /// not two values.
+    /// </summary>
+    internal sealed record Args(int Channels, string? ChannelsExpression, int KH, int KW, int SH, int SW, int PH, int PW, int DH, int DW,
+        int Groups, bool Strided, bool Bias, string? BadPair = null) : LayerArgs;
 
-    public override LayerArgs Read(AttributeArguments a) => new Args(a.Int(0), a.String(0), a.Int("Kernel"), a.Int("Stride"),
-        a.Int("Padding"), a.Bool("Strided"), a.Bool("Bias"));
+    public override LayerArgs Read(AttributeArguments a)
+    {
+        var kernel = a.Pair("KernelHW", a.Int("Kernel"));
+        var stride = a.Pair("StrideHW", a.Int("Stride"));
+        var padding = a.Pair("PaddingHW", a.Int("Padding"));
+        var dilation = a.Pair("DilationHW", a.Int("Dilation"));
+        string? bad = !kernel.Valid ? "KernelHW" : !stride.Valid ? "StrideHW" : !padding.Valid ? "PaddingHW" : !dilation.Valid ? "DilationHW" : null;
+        return new Args(a.Int(0), a.String(0), kernel.H, kernel.W, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W,
+            a.Int("Groups"), a.Bool("Strided"), a.Bool("Bias"), bad);
+    }
 
     public override LayerShape? Check(ShapeContext c)
     {
         var s = (Args)c.Args;
-        int stride = c.Stride(s.Stride, s.Strided), padding = s.Padding;
-        if (c.Channels(s.Channels, s.ChannelsExpression) is not int channels) return null;
-        if (!c.Positive("out channels", channels) || !c.Positive("kernel", s.Kernel) || !c.Positive("stride", stride)) return null;
-        if (padding == SamePadding)
-        {
-            if (s.Kernel % 2 == 0 || stride != 1) { c.Invalid("'same' padding", $"kernel {s.Kernel}, stride {stride}", "used with an odd kernel and stride 1"); return null; }
-            padding = (s.Kernel - 1) / 2;
-        }
-        if (!c.NotNegative("padding", padding)) return null;
-        var window = Window.Square(s.Kernel, stride, padding);
-        if (!c.Slide(window, out int h, out int w)) return null;
         var x = c.X;
-        int fanIn = x.C * s.Kernel * s.Kernel;
-        var weight = new GraphTensor("weight", new[] { channels, x.C, s.Kernel, s.Kernel }, fanIn, channels * s.Kernel * s.Kernel, c.WeightInit, true);
+        if (s.BadPair is { } bad) return Rejected(c.Invalid(bad, "not two values", "{ height, width }"));
+        int sh = c.Stride(s.SH, s.Strided), sw = c.Stride(s.SW, s.Strided), ph = s.PH, pw = s.PW;
+        if (c.Channels(s.Channels, s.ChannelsExpression) is not int channels) return null;
+        if (!c.Positive("out channels", channels) || !c.Positive("kernel", Math.Min(s.KH, s.KW)) || !c.Positive("stride", Math.Min(sh, sw))
+            || !c.Positive("dilation", Math.Min(s.DH, s.DW)) || !c.Positive("groups", s.Groups)) return null;
+        if (x.C % s.Groups != 0 || channels % s.Groups != 0)
+            return Rejected(c.Invalid("groups", s.Groups, $"a divisor of both the {x.C} input and {channels} output channels"));
+        if (ph == SamePadding || pw == SamePadding)
+        {
+            if (s.KH % 2 == 0 || s.KW % 2 == 0 || sh != 1 || sw != 1)
+                return Rejected(c.Invalid("'same' padding", $"kernel {Pair(s.KH, s.KW)}, stride {Pair(sh, sw)}", "used with an odd kernel and stride 1"));
+            (ph, pw) = ((s.KH - 1) / 2 * s.DH, (s.KW - 1) / 2 * s.DW);
+        }
+        if (!c.NotNegative("padding", Math.Min(ph, pw))) return null;
+        var window = new Window(s.KH, s.KW, sh, sw, ph, pw, s.DH, s.DW);
+        if (!c.Slide(window, out int h, out int w)) return null;
+        int fanIn = x.C / s.Groups * s.KH * s.KW;
+        var weight = new GraphTensor("weight", new[] { channels, x.C / s.Groups, s.KH, s.KW }, fanIn, channels * s.KH * s.KW, c.WeightInit, true);
         var output = new Shape(channels, h, w);
         return new LayerShape(output, s.Bias ? new[] { weight, new GraphTensor("bias", new[] { channels }, fanIn, 0, InitKind.Zero, true) } : new[] { weight },
             output.Size * fanIn, window);
     }
 
-    public override string Detail(NodePlan l) => $" {l.Window}{(((Args)l.Args).Bias ? "" : " no bias")}";
+    private static string Pair(int h, int w) => h == w ? $"{h}" : $"{h}x{w}";
 
-    public override long CpuScratch(NodePlan l) => 2L * l.Tensors[0].FanIn * l.Out.Spatial;
+    private static int Groups(NodePlan l) => ((Args)l.Args).Groups;
+
+    /// <summary>Square, undilated and ungrouped: what the fixed-size, fused and tensor-core kernels compute.</summary>
+    public static bool IsPlain(NodePlan l) => l.Window is { IsSquare: true, DH: 1 } && Groups(l) == 1;
+
+    public override string Detail(NodePlan l) =>
+        $" {l.Window}{(Groups(l) == 1 ? "" : Groups(l) == l.In.C ? " depthwise" : $" groups {Groups(l)}")}{(((Args)l.Args).Bias ? "" : " no bias")}";
+
+    /// <summary>The im2col matrix of all groups and its gradient.</summary>
+    public override long CpuScratch(NodePlan l) => 2L * Groups(l) * l.Tensors[0].FanIn * l.Out.Spatial;
 
     // ---- CPU: im2col + GEMM (Conv2d.cs) ----
-    public override (string Type, string Arguments)? CpuGeometry(NodePlan l) =>
-        ($"{CpuLayer.Kernels}ConvGeometry", CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Window!.Value.KH, l.Window.Value.SH, l.Window.Value.PH));
+    public override (string Type, string Arguments)? CpuGeometry(NodePlan l)
+    {
+        var w = l.Window!.Value;
+        return ($"{CpuLayer.Kernels}ConvGeometry", IsPlain(l) ? CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, w.KH, w.SH, w.PH)
+            : CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, $"({w.KH}, {w.KW})", $"({w.SH}, {w.SW})", $"({w.PH}, {w.PW})", $"({w.DH}, {w.DW})", Groups(l)));
+    }
 
     public override void CpuForward(CpuLayer c) =>
         c.Line($"{CpuLayer.Kernels}Conv2d.Forward({c.Y}, {c.X()}, {c.Param("weight")}, {c.Param("bias")}, scratch, n, {c.Geometry});");
@@ -65,6 +96,9 @@ internal sealed class Conv : Layer
                 $"netdsl::conv2d_pool_forward<{Sizes(l)}, {bias}, {c.Act}, {CodeWriter.Join(pool.Window!.Value.KH, pool.Window.Value.SH, pool.Window.Value.PH, pool.Out.H, pool.Out.W)}, {CudaEmitter.Bool(pool.Kind == "MaxPool")}{c.Team}>" +
                 $"({c.Y}, a.training ? {c.Saved(fusion.PoolInputSlot, l.Out.Size)} : nullptr, {c.X()}, {c.Param("weight")}, {c.Param("bias")}, {c.N});");
         }
+        else if (!IsPlain(l))
+            c.Kernel("forward", "", l.Out.Size, 0,
+                $"netdsl::conv2d_general_forward<{GeneralSizes(l)}, {bias}, {c.Act}{c.Team}>({c.Y}, {c.X()}, {c.Param("weight")}, {c.Param("bias")}, {c.N});");
         else if (!c.InTile && TensorCorePlan.For(l) is { } tc)
             c.Kernel(tc.Forward(c.Id + "_forward"), TensorCorePlan.Narration,
                 $"netdsl::conv2d_forward_tc<{bias}, {c.Act}>({c.Y}, {c.X()}, {c.Param("weight")}, {c.Param("bias")}, {ConvShape(l)}, {c.N});");
@@ -85,6 +119,10 @@ internal sealed class Conv : Layer
                 Lines($"netdsl::conv2d_backward_weights_from<{Sizes(l)}, {bias}{c.Team}>({c.PGrad("weight")}, {c.PGrad("bias")}, {dz}, {c.X()}, {c.N});",
                       dx.Length == 0 ? null : $"netdsl::conv2d_backward_input_from<{Sizes(l)}{c.Team}>({dx}, {dz}, {c.Param("weight")}, {c.N});"));
         }
+        else if (!IsPlain(l))
+            c.Kernel("backward", "", inputs, weights,
+                Lines($"netdsl::conv2d_general_backward_weights<{GeneralSizes(l)}, {bias}, {c.Act}{c.Team}>({c.PGrad("weight")}, {c.PGrad("bias")}, {c.Dy}, {c.FusedY}, {c.X()}, {c.N});",
+                      dx.Length == 0 ? null : $"netdsl::conv2d_general_backward_input<{GeneralSizes(l)}, {c.Act}{c.Team}>({dx}, {c.Dy}, {c.FusedY}, {c.Param("weight")}, {c.N});"));
         else if (!c.InTile && TensorCorePlan.For(l) is { } tc)
             TensorCoreBackward(c, tc, bias, dx);
         else
@@ -113,6 +151,13 @@ internal sealed class Conv : Layer
     /// <summary>The reference kernels' size arguments: Ci, H, W, Co, K, S, P, Ho, Wo.</summary>
     public static string Sizes(NodePlan l) =>
         CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, l.Window!.Value.KH, l.Window.Value.SH, l.Window.Value.PH, l.Out.H, l.Out.W);
+
+    /// <summary>The general kernels' sizes: Ci, H, W, Co, KH, KW, SH, SW, PH, PW, DH, DW, Groups, Ho, Wo.</summary>
+    private static string GeneralSizes(NodePlan l)
+    {
+        var w = l.Window!.Value;
+        return CodeWriter.Join(l.In.C, l.In.H, l.In.W, l.Out.C, w.KH, w.KW, w.SH, w.SW, w.PH, w.PW, w.DH, w.DW, Groups(l), l.Out.H, l.Out.W);
+    }
 
     /// <summary>A tensor-core convolution's run-time shape (netdsl::ConvShape, fields in <see cref="Sizes"/>' order): its code is shared by shape.</summary>
     public static string ConvShape(NodePlan l) => $"netdsl::ConvShape{{{Sizes(l)}}}";

@@ -30,5 +30,6 @@ internal static class EmulatedNetworks
             ["Readable"] = (() => new Readable(), Readable.CudaProgram),
             ["SoftmaxInside"] = (() => new SoftmaxInside(), SoftmaxInside.CudaProgram),
             ["AveragesWithoutPadding"] = (() => new AveragesWithoutPadding(), AveragesWithoutPadding.CudaProgram),
+            ["GeneralConvolutions"] = (() => new GeneralConvolutions(), GeneralConvolutions.CudaProgram),
         };
 }

@@ -81,3 +81,16 @@ public partial class AveragesWithoutPadding
     [Conv(3, Kernel = 3, Padding = 1), Relu, AvgPool(3, Stride = 2, Padding = 1, CountIncludePad = false)]    public partial Stage A { get; }
     [AvgPool(2, CeilMode = true, CountIncludePad = false), Dense(3)]                                         public partial Stage Head { get; }
 }
+
+/// <summary>
+/// The general convolution: grouped, depthwise (multiplier 2) with a fused ReLU, dilated with 'same' padding, and a
+/// rectangular kernel, stride and padding; a 1×1 pointwise convolution keeps the plain kernels in the mix.
+/// </summary>
+[Network(Input = new[] { 4, 9, 8 })]
+public partial class GeneralConvolutions
+{
+    [Conv(6, Kernel = 3, Padding = 1, Groups = 2), Tanh]                            public partial Stage Grouped { get; }
+    [Conv(12, Kernel = 3, Groups = 6, Bias = false), Relu, Conv(4, Kernel = 1)]     public partial Stage Separable { get; }
+    [Conv(4, Kernel = 3, Dilation = 2, Padding = Pad.Same)]                         public partial Stage Dilated { get; }
+    [Conv(3, KernelHW = new[] { 3, 1 }, StrideHW = new[] { 2, 1 }, PaddingHW = new[] { 1, 0 }), Sigmoid, Dense(3)] public partial Stage Head { get; }
+}
