@@ -189,3 +189,23 @@ public sealed class IdentityAttribute : LayerAttribute;
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
 public sealed class SoftmaxAttribute : LayerAttribute;
+
+/// <summary>
+/// Transposed 2-D convolution with bias (PyTorch's ConvTranspose2d), the learned upsampling of segmentation networks.
+/// Output size: (in − 1)·Stride − 2·Padding + Kernel + OutputPadding; weights (in, out, Kernel, Kernel).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class ConvTransposeAttribute(int outChannels) : LayerAttribute
+{
+    public const int DefaultKernel = 2, DefaultStride = 2;
+    public const bool DefaultBias = true;
+
+    public int OutChannels { get; } = outChannels;
+    public int Kernel { get; set; } = DefaultKernel;
+    public int Stride { get; set; } = DefaultStride;
+    /// <summary>Removed from each side of the full output.</summary>
+    public int Padding { get; set; }
+    /// <summary>Added to one side of the output (below the stride): picks one of the sizes a strided convolution maps back from.</summary>
+    public int OutputPadding { get; set; }
+    public bool Bias { get; set; } = DefaultBias;
+}

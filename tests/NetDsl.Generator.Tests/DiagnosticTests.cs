@@ -69,6 +69,7 @@ public class DiagnosticTests
     [InlineData("Conv(6, Groups = 4)", "C: Conv groups is 4, but must be a divisor of both the 1 input and 6 output channels")]
     [InlineData("Conv(6, Dilation = 0)", "C: Conv dilation is 0, but must be at least 1")]
     [InlineData("Conv(6, KernelHW = new[] { 3 })", "C: Conv KernelHW is not two values, but must be { height, width }")]
+    [InlineData("ConvTranspose(4, Stride = 2, OutputPadding = 2)", "C: ConvTranspose output padding is 2, but must be at least 0 and below the stride (2)")]
     [InlineData("LeakyRelu(-0.1)", "C: LeakyRelu slope is -0.1, but must be zero or more")]
     [InlineData("Elu(0)", "C: Elu alpha is 0, but must be positive")]
     [InlineData("BatchNorm(Momentum = 2)", "C: BatchNorm momentum is 2, but must be between 0 and 1")]

@@ -31,5 +31,6 @@ internal static class EmulatedNetworks
             ["SoftmaxInside"] = (() => new SoftmaxInside(), SoftmaxInside.CudaProgram),
             ["AveragesWithoutPadding"] = (() => new AveragesWithoutPadding(), AveragesWithoutPadding.CudaProgram),
             ["GeneralConvolutions"] = (() => new GeneralConvolutions(), GeneralConvolutions.CudaProgram),
+            ["Transposed"] = (() => new Transposed(), Transposed.CudaProgram),
         };
 }

@@ -94,3 +94,12 @@ public partial class GeneralConvolutions
     [Conv(4, Kernel = 3, Dilation = 2, Padding = Pad.Same)]                         public partial Stage Dilated { get; }
     [Conv(3, KernelHW = new[] { 3, 1 }, StrideHW = new[] { 2, 1 }, PaddingHW = new[] { 1, 0 }), Sigmoid, Dense(3)] public partial Stage Head { get; }
 }
+
+/// <summary>Transposed convolutions: a strided one with a fused ReLU, one with padding and output padding, one without bias.</summary>
+[Network(Input = new[] { 2, 4, 5 })]
+public partial class Transposed
+{
+    [ConvTranspose(3), Relu]                                                  public partial Stage Up { get; }
+    [ConvTranspose(2, Kernel = 3, Stride = 2, Padding = 1, OutputPadding = 1)] public partial Stage Out { get; }
+    [ConvTranspose(2, Kernel = 1, Stride = 1, Bias = false), Tanh, Dense(3)]  public partial Stage Head { get; }
+}
