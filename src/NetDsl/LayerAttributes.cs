@@ -209,3 +209,24 @@ public sealed class ConvTransposeAttribute(int outChannels) : LayerAttribute
     public int OutputPadding { get; set; }
     public bool Bias { get; set; } = DefaultBias;
 }
+
+/// <summary>How <see cref="UpsampleAttribute"/> fills new pixels.</summary>
+public enum UpsampleMode
+{
+    /// <summary>Each output pixel copies the input pixel it falls in.</summary>
+    Nearest = 0,
+    /// <summary>Linear in both axes between the four nearest input pixel centres (PyTorch's align_corners=False).</summary>
+    Bilinear = 1,
+}
+
+/// <summary>Enlarges H and W by integer factors (PyTorch's Upsample with scale_factor).</summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = true)]
+public sealed class UpsampleAttribute(int scale = UpsampleAttribute.DefaultScale) : LayerAttribute
+{
+    public const int DefaultScale = 2;
+
+    public int Scale { get; } = scale;
+    /// <summary>A different factor for the width; 0 (the default) means <see cref="Scale"/>.</summary>
+    public int ScaleWidth { get; set; }
+    public UpsampleMode Mode { get; set; }
+}

@@ -32,5 +32,6 @@ internal static class EmulatedNetworks
             ["AveragesWithoutPadding"] = (() => new AveragesWithoutPadding(), AveragesWithoutPadding.CudaProgram),
             ["GeneralConvolutions"] = (() => new GeneralConvolutions(), GeneralConvolutions.CudaProgram),
             ["Transposed"] = (() => new Transposed(), Transposed.CudaProgram),
+            ["Upsampled"] = (() => new Upsampled(), Upsampled.CudaProgram),
         };
 }

@@ -103,3 +103,12 @@ public partial class Transposed
     [ConvTranspose(2, Kernel = 3, Stride = 2, Padding = 1, OutputPadding = 1)] public partial Stage Out { get; }
     [ConvTranspose(2, Kernel = 1, Stride = 1, Bias = false), Tanh, Dense(3)]  public partial Stage Head { get; }
 }
+
+/// <summary>Upsampling: nearest by 2, bilinear by 3 in height and 2 in width, each after a convolution.</summary>
+[Network(Input = new[] { 2, 3, 4 })]
+public partial class Upsampled
+{
+    [Conv(3, Kernel = 1), Upsample(2)]                                        public partial Stage Near { get; }
+    [Conv(2, Kernel = 3), Relu, Upsample(3, ScaleWidth = 2, Mode = UpsampleMode.Bilinear)] public partial Stage Smooth { get; }
+    [Dense(3)]                                                                public partial Stage Head { get; }
+}
