@@ -12,6 +12,7 @@ public class SnapshotTests
         { nameof(Sources.Strided), Sources.Strided },
         { nameof(Sources.FusedPools), Sources.FusedPools },
         { nameof(Sources.TensorCores), Sources.TensorCores },
+        { nameof(Sources.LaterLayers), Sources.LaterLayers },
     };
 
     [Theory]

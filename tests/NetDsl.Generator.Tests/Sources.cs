@@ -68,4 +68,28 @@ internal static class Sources
             [GlobalAvgPool, Dense(5)]                                          public partial Stage Head { get; }
         }
         """;
+
+    /// <summary>
+    /// The lectures' later layers in one graph (summary rows, narration and kernels): grouped, dilated and rectangular
+    /// convolutions, parameterized activations, pooling without padding in the count, transposed convolution,
+    /// upsampling, flatten, identity and a readable softmax.
+    /// </summary>
+    public const string LaterLayers = """
+        using NetDsl;
+
+        namespace Samples;
+
+        [Network(Input = new[] { 4, 16, 16 })]
+        public partial class LaterLayers
+        {
+            [Conv(8, Kernel = 3, Padding = 1, Groups = 4), LeakyRelu(0.1)]                          public partial Stage Grouped { get; }
+            [Conv(8, Kernel = 3, Padding = 1, Groups = 8, Bias = false), Elu, Identity]             public partial Stage Depthwise { get; }
+            [Conv(8, Kernel = 3, Dilation = 2, Padding = Pad.Same), Gelu]                           public partial Stage Dilated { get; }
+            [Conv(8, KernelHW = new[] { 3, 1 }, StrideHW = new[] { 2, 1 }, PaddingHW = new[] { 1, 0 })] public partial Stage Tall { get; }
+            [AvgPool(3, Stride = 2, Padding = 1, CountIncludePad = false)]                          public partial Stage Pool { get; }
+            [ConvTranspose(6, Kernel = 3, Stride = 2, Padding = 1, OutputPadding = 1), Relu]        public partial Stage Up { get; }
+            [Upsample(2, Mode = UpsampleMode.Bilinear), Softmax]                                    public partial Stage Probabilities { get; }
+            [Flatten, Dense(10)]                                                                    public partial Stage Logits { get; }
+        }
+        """;
 }
