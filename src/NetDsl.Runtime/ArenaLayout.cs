@@ -45,6 +45,25 @@ public sealed class ArenaLayout
 
     public IReadOnlyList<ArenaSlice> Slices { get; }
 
+    /// <summary>
+    /// A training run's arena, from the sizes a network's layout and CUDA program give: small fixed regions first, the
+    /// batch-sized ones after. Sizes in 4-byte words.
+    /// </summary>
+    public static ArenaLayout ForTraining(int parameters, int trainable, int reductionsPerWorker, int activationsPerSample,
+        long scratchPerSample, long scratchFixed) => new(new ArenaSlice[]
+    {
+        new(ArenaRegion.Parameters, 0, parameters),
+        new(ArenaRegion.ParameterGradients, 0, parameters),
+        new(ArenaRegion.OptimizerState, 0, 2L * trainable),   // SGD's momentum, or Adam's exp_avg and exp_avg_sq
+        new(ArenaRegion.Step, 0, System.Runtime.CompilerServices.Unsafe.SizeOf<Cuda.NetDslStep>() / 4),
+        new(ArenaRegion.Reductions, 0, reductionsPerWorker),
+        new(ArenaRegion.Labels, 1, 0),
+        new(ArenaRegion.Losses, 1, 0),
+        new(ArenaRegion.Activations, activationsPerSample, 0),
+        new(ArenaRegion.Gradients, activationsPerSample, 0),
+        new(ArenaRegion.Scratch, scratchPerSample, scratchFixed),
+    });
+
     /// <summary>Byte offsets of every region (indexed by <see cref="ArenaRegion"/>) and the arena's total size.</summary>
     public (long[] Offsets, long Bytes) Carve(int capacity)
     {

@@ -120,29 +120,13 @@ internal static class LayoutEmitter
         w.Line();
     }
 
-    /// <summary>
-    /// The GPU arena's regions in 4-byte words (per sample of capacity, fixed): small fixed regions first, the batch-sized
-    /// ones after. Scratch is the CUDA program's; the step values are the ABI's NetDslStep.
-    /// </summary>
+    /// <summary>The GPU arena: the runtime's standard table, sized by this network's layout and CUDA program.</summary>
     private static void WriteArena(CodeWriter w)
     {
-        const string region = "global::NetDsl.Runtime.ArenaRegion.";
-        w.Line("/// <summary>Every device buffer of a GPU training run, carved from one allocation at 256-byte boundaries in this");
-        w.Line("/// order; sizes in 4-byte words per sample of capacity plus fixed.</summary>");
+        w.Line("/// <summary>Every device buffer of a GPU training run, carved from one allocation (see ArenaLayout.ForTraining).</summary>");
         w.Line(CodeWriter.GeneratedCode);
-        w.Line("public static global::NetDsl.Runtime.ArenaLayout Arena => new(new global::NetDsl.Runtime.ArenaSlice[]");
-        w.Line("{");
-        w.Line($"    new({region}Parameters, 0, ParameterSlices.Count),");
-        w.Line($"    new({region}ParameterGradients, 0, ParameterSlices.Count),");
-        w.Line($"    new({region}OptimizerState, 0, 2 * ParameterSlices.Trainable),  // SGD's momentum, or Adam's exp_avg and exp_avg_sq");
-        w.Line($"    new({region}Step, 0, global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::NetDsl.Runtime.Cuda.NetDslStep>() / 4),");
-        w.Line($"    new({region}Reductions, 0, WorkspaceSlots.ReductionPerWorker),");
-        w.Line($"    new({region}Labels, 1, 0),");
-        w.Line($"    new({region}Losses, 1, 0),");
-        w.Line($"    new({region}Activations, WorkspaceSlots.PerSample, 0),");
-        w.Line($"    new({region}Gradients, WorkspaceSlots.PerSample, 0),");
-        w.Line($"    new({region}Scratch, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed),");
-        w.Line("});");
+        w.Line("public static global::NetDsl.Runtime.ArenaLayout Arena => global::NetDsl.Runtime.ArenaLayout.ForTraining(ParameterSlices.Count, ParameterSlices.Trainable,");
+        w.Line("    WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed);");
         w.Line();
         w.Line(CodeWriter.GeneratedCode);
         w.Line("global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;");

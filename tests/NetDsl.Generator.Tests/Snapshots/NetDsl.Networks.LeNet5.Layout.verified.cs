@@ -115,22 +115,10 @@ partial class LeNet5 : global::NetDsl.Runtime.ICpuNetwork
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public global::NetDsl.Runtime.WorkspaceLayout Layout => s_layout;
 
-    /// <summary>Every device buffer of a GPU training run, carved from one allocation at 256-byte boundaries in this
-    /// order; sizes in 4-byte words per sample of capacity plus fixed.</summary>
+    /// <summary>Every device buffer of a GPU training run, carved from one allocation (see ArenaLayout.ForTraining).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
-    public static global::NetDsl.Runtime.ArenaLayout Arena => new(new global::NetDsl.Runtime.ArenaSlice[]
-    {
-        new(global::NetDsl.Runtime.ArenaRegion.Parameters, 0, ParameterSlices.Count),
-        new(global::NetDsl.Runtime.ArenaRegion.ParameterGradients, 0, ParameterSlices.Count),
-        new(global::NetDsl.Runtime.ArenaRegion.OptimizerState, 0, 2 * ParameterSlices.Trainable),  // SGD's momentum, or Adam's exp_avg and exp_avg_sq
-        new(global::NetDsl.Runtime.ArenaRegion.Step, 0, global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::NetDsl.Runtime.Cuda.NetDslStep>() / 4),
-        new(global::NetDsl.Runtime.ArenaRegion.Reductions, 0, WorkspaceSlots.ReductionPerWorker),
-        new(global::NetDsl.Runtime.ArenaRegion.Labels, 1, 0),
-        new(global::NetDsl.Runtime.ArenaRegion.Losses, 1, 0),
-        new(global::NetDsl.Runtime.ArenaRegion.Activations, WorkspaceSlots.PerSample, 0),
-        new(global::NetDsl.Runtime.ArenaRegion.Gradients, WorkspaceSlots.PerSample, 0),
-        new(global::NetDsl.Runtime.ArenaRegion.Scratch, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed),
-    });
+    public static global::NetDsl.Runtime.ArenaLayout Arena => global::NetDsl.Runtime.ArenaLayout.ForTraining(ParameterSlices.Count, ParameterSlices.Trainable,
+        WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed);
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;
