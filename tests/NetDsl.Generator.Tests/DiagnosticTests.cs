@@ -142,10 +142,16 @@ public class DiagnosticTests
         "Network 'Net' ends in L with 1 output(s); the softmax cross-entropy head needs at least 2");
 
     [Fact]
-    public void NDSL0012_too_large() => AssertReported(
+    public void NDSL0012_too_large_a_layer_is_reported_on_the_layer() => AssertReported(
         Net("[Conv(64, Kernel = 1)] public partial Stage C { get; }\n[Dense(10)] public partial Stage L { get; }", input: "Input = new[] { 1, 8192, 8192 }"),
-        "NDSL0012", "Network(Input = new[] { 1, 8192, 8192 })",
+        "NDSL0012", "Conv(64, Kernel = 1)",
         "Network 'Net' needs 4,294,967,296 activations per sample, more than a 32-bit offset can address");
+
+    [Fact]
+    public void NDSL0012_too_large_a_network_is_reported_on_the_network() => AssertReported(
+        Net("[Conv(4, Kernel = 1), Relu] public partial Stage C { get; }\n[Dense(10)] public partial Stage L { get; }", input: "Input = new[] { 1, 16384, 16384 }"),
+        "NDSL0012", "Network(Input = new[] { 1, 16384, 16384 })",
+        "Network 'Net' needs 2,415,919,124 activations per sample, more than a 32-bit offset can address");
 
     [Fact]
     public void NDSL0013_runtime_not_referenced() => AssertReported(

@@ -178,7 +178,11 @@ internal sealed class GraphBuilder
         if (checkedShape is null || Failed) return Fail();
         var output = checkedShape.Out;
 
-        if (output.Size > int.MaxValue) return Fail(Catalog.TooLarge, _spec.Location, _spec.ClassName, output.Size, "activations");
+        if (output.Size > int.MaxValue)
+        {
+            Report(Catalog.TooLarge, c, s.Location, _spec.ClassName, output.Size, "activations");
+            return -1;
+        }
         string layerName = c.Prefix + (s.Name ?? $"{s.Stage}.{position}");
         if (!_names.Add(layerName))
         {
@@ -226,7 +230,7 @@ internal sealed class GraphBuilder
         public override bool Fits(long size, string what)
         {
             if (size <= int.MaxValue) return true;
-            builder.Fail(Catalog.TooLarge, builder._spec.Location, builder._spec.ClassName, size, what);
+            builder.Report(Catalog.TooLarge, c, s.Location, builder._spec.ClassName, size, what);
             return false;
         }
 

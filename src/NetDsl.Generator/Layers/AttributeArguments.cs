@@ -37,6 +37,11 @@ internal sealed class AttributeArguments(AttributeData attribute)
     public double Double(string name) => Named(name) as double? ?? 0;
     public bool Bool(string name) => Named(name) as bool? ?? false;
 
+    /// <summary>An int constant of another NetDsl type (Pad.Same), read where it is declared rather than repeated here.</summary>
+    public int? Constant(string type, string name) =>
+        attribute.AttributeClass?.ContainingNamespace?.GetTypeMembers(type).FirstOrDefault()?.GetMembers(name)
+            .OfType<IFieldSymbol>().FirstOrDefault() is { HasConstantValue: true, ConstantValue: int value } ? value : null;
+
     /// <summary>A named argument's value, else the attribute's <c>Default{name}</c> constant, else null.</summary>
     private object? Named(string name)
     {

@@ -7,15 +7,12 @@ namespace NetDsl.Generator.Layers;
 /// <summary>[Conv(channels, Kernel, Stride, Padding, Bias)]: 2-D convolution, PyTorch's Conv2d.</summary>
 internal sealed class Conv : Layer
 {
-    /// <summary>Pad.Same in NetDsl: 'same' padding, resolved here to (kernel − 1) / 2.</summary>
-    public const int SamePadding = int.MinValue;
-
     /// <summary>
-    /// Sizes per axis (height, width); Same padding is <see cref="SamePadding"/> in PH. BadPair names a …HW argument that is
-    /// not two values.
+    /// Sizes per axis (height, width). SamePadding: Padding was NetDsl's Pad.Same, resolved in the check to
+    /// dilation·(kernel − 1) / 2. BadPair names a …HW argument that is not two values.
     /// </summary>
     internal sealed record Args(int Channels, string? ChannelsExpression, int KH, int KW, int SH, int SW, int PH, int PW, int DH, int DW,
-        int Groups, bool Strided, bool Bias, string? BadPair = null) : LayerArgs;
+        int Groups, bool Strided, bool Bias, bool SamePadding, string? BadPair = null) : LayerArgs;
 
     public override LayerArgs Read(AttributeArguments a)
     {
@@ -25,7 +22,7 @@ internal sealed class Conv : Layer
         var dilation = a.Pair("DilationHW", a.Int("Dilation"));
         string? bad = !kernel.Valid ? "KernelHW" : !stride.Valid ? "StrideHW" : !padding.Valid ? "PaddingHW" : !dilation.Valid ? "DilationHW" : null;
         return new Args(a.Int(0), a.String(0), kernel.H, kernel.W, stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W,
-            a.Int("Groups"), a.Bool("Strided"), a.Bool("Bias"), bad);
+            a.Int("Groups"), a.Bool("Strided"), a.Bool("Bias"), a.Int("Padding") == a.Constant("Pad", "Same"), bad);
     }
 
     public override LayerShape? Check(ShapeContext c)
@@ -39,7 +36,7 @@ internal sealed class Conv : Layer
             || !c.Positive("dilation", Math.Min(s.DH, s.DW)) || !c.Positive("groups", s.Groups)) return null;
         if (x.C % s.Groups != 0 || channels % s.Groups != 0)
             return Rejected(c.Invalid("groups", s.Groups, $"a divisor of both the {x.C} input and {channels} output channels"));
-        if (ph == SamePadding || pw == SamePadding)
+        if (s.SamePadding)
         {
             if (s.KH % 2 == 0 || s.KW % 2 == 0 || sh != 1 || sw != 1)
                 return Rejected(c.Invalid("'same' padding", $"kernel {Pair(s.KH, s.KW)}, stride {Pair(sh, sw)}", "used with an odd kernel and stride 1"));
