@@ -165,10 +165,9 @@ internal static class CudaWholeNetworkEmitter
         private sealed class TileLayer(NetworkPlan plan, Step step, List<string> body, string a, string? b, bool forward)
             : CudaLayer(step.Layer, step.Activation, step.Pool)
         {
-            private NodePlan L0 => step.Layer;
             public override string Say => step.Narrate(forward);
-            public override string X(int input = 0) => forward ? a : $"TILE({plan.Nodes[L0.Inputs[0]].Slot}, {L0.In.Size})";
-            public override string Y => forward ? b! : $"TILE({(step.Activation ?? L0).Slot}, {L0.Out.Size})";
+            public override string X(int input = 0) => forward ? a : $"TILE({plan.Nodes[L.Inputs[0]].Slot}, {L.In.Size})";
+            public override string Y => forward ? b! : $"TILE({(step.Activation ?? L).Slot}, {L.Out.Size})";
             public override string Dy => a;
             public override string? Dx(int input = 0) => forward ? null : b;
             public override string Saved(int slot, long size) => $"TILE({slot}, {size})";
@@ -176,13 +175,13 @@ internal static class CudaWholeNetworkEmitter
             public override string Team => ", " + CudaWholeNetworkEmitter.Team;
             public override string FirstSample => ", first";
             public override bool InTile => true;
-            public override string PGrad(string role) => L0.Tensor(role) is { } t ? $"partial + {t.Offset}" : "nullptr";
-            public override string Id => L0.Identifier;
+            public override string PGrad(string role) => L.Tensor(role) is { } t ? $"partial + {t.Offset}" : "nullptr";
+            public override string Id => L.Identifier;
             public override void Kernel(string suffix, string narration, long perSample, long fixedWork, params string[] lines) => body.AddRange(lines);
             public override void Kernel(Launch launch, string narration, params string[] lines) =>
-                throw new System.InvalidOperationException($"{L0.Name}: tiled launches do not run inside the whole-network kernels");
+                throw new System.InvalidOperationException($"{L.Name}: tiled launches do not run inside the whole-network kernels");
             public override void NeedScratch(long floats) =>
-                throw new System.InvalidOperationException($"{L0.Name}: scratch is not available inside the whole-network kernels");
+                throw new System.InvalidOperationException($"{L.Name}: scratch is not available inside the whole-network kernels");
         }
 
         private void Kernel(string name, string narration, params string[] body)

@@ -10,8 +10,6 @@ namespace NetDsl.Generator.Layers;
 /// </summary>
 internal sealed class AttributeArguments(AttributeData attribute)
 {
-    public AttributeData Data => attribute;
-
     /// <summary>Constructor argument <paramref name="index"/> (optional ones arrive filled in by the compiler).</summary>
     public TypedConstant Positional(int index) =>
         index < attribute.ConstructorArguments.Length ? attribute.ConstructorArguments[index] : default;
