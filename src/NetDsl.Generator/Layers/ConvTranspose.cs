@@ -28,7 +28,7 @@ internal sealed class ConvTranspose : Layer
             x.Size * fanIn);
     }
 
-    private static int Size(int input, Args s) => (input - 1) * s.Stride - 2 * s.Padding + s.Kernel + s.OutputPadding;
+    private static int Size(int input, Args s) => Runtime.Cpu.SlidingWindow.Transposed(input, s.Kernel, s.Stride, s.Padding, s.OutputPadding);
 
     private static Args Of(NodePlan l) => (Args)l.Args;
 

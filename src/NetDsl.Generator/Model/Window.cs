@@ -2,7 +2,7 @@ namespace NetDsl.Generator.Model;
 
 /// <summary>
 /// A sliding window over (H, W): kernel, stride, zero padding on each side and dilation per axis, and PyTorch's ceil
-/// mode. The one output-size rule of every windowed layer (convolution, pooling) lives here.
+/// mode. Its output sizes come from the runtime's SlidingWindow, the one rule the generator and the kernels share.
 /// </summary>
 internal readonly record struct Window(int KH, int KW, int SH, int SW, int PH, int PW, int DH = 1, int DW = 1, bool Ceil = false)
 {
@@ -14,17 +14,8 @@ internal readonly record struct Window(int KH, int KW, int SH, int SW, int PH, i
     public int SpanH => (KH - 1) * DH + 1;
     public int SpanW => (KW - 1) * DW + 1;
 
-    public int OutH(int size) => Count(size, SpanH, SH, PH, Ceil);
-    public int OutW(int size) => Count(size, SpanW, SW, PW, Ceil);
-
-    /// <summary>PyTorch's output size; in ceil mode the last window must start inside the input or its left padding.</summary>
-    public static int Count(int size, int span, int stride, int padding, bool ceil)
-    {
-        int room = size + 2 * padding - span;
-        int count = (ceil ? (room + stride - 1) / stride : room / stride) + 1;
-        if (ceil && (count - 1) * stride >= size + padding) count--;
-        return count;
-    }
+    public int OutH(int size) => Runtime.Cpu.SlidingWindow.Count(size, SpanH, SH, PH, Ceil);
+    public int OutW(int size) => Runtime.Cpu.SlidingWindow.Count(size, SpanW, SW, PW, Ceil);
 
     /// <summary>"5x5/1 pad 2", "3x1/2,1 pad 1,0 dilation 2".</summary>
     public override string ToString()

@@ -8,8 +8,8 @@ namespace NetDsl.Runtime.Cpu;
 /// </summary>
 public readonly record struct ConvTransposeGeometry(int InChannels, int Height, int Width, int OutChannels, int Kernel, int Stride, int Padding, int OutputPadding = 0)
 {
-    public int OutHeight => (Height - 1) * Stride - 2 * Padding + Kernel + OutputPadding;
-    public int OutWidth => (Width - 1) * Stride - 2 * Padding + Kernel + OutputPadding;
+    public int OutHeight => SlidingWindow.Transposed(Height, Kernel, Stride, Padding, OutputPadding);
+    public int OutWidth => SlidingWindow.Transposed(Width, Kernel, Stride, Padding, OutputPadding);
     public int InSize => InChannels * Height * Width;
     public int OutSize => OutChannels * OutHeight * OutWidth;
     /// <summary>Weights (InChannels, OutChannels, K, K), PyTorch's layout.</summary>

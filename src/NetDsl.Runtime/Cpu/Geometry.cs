@@ -36,8 +36,8 @@ public readonly record struct ConvGeometry
     public int DilationWidth { get; }
     public int Groups { get; }
 
-    public int OutHeight => (Height + 2 * PaddingHeight - ReachHeight) / StrideHeight + 1;
-    public int OutWidth => (Width + 2 * PaddingWidth - ReachWidth) / StrideWidth + 1;
+    public int OutHeight => SlidingWindow.Count(Height, ReachHeight, StrideHeight, PaddingHeight);
+    public int OutWidth => SlidingWindow.Count(Width, ReachWidth, StrideWidth, PaddingWidth);
     public int InSize => InChannels * Height * Width;
     public int OutSize => OutChannels * OutHeight * OutWidth;
     /// <summary>Weights per output channel, (Cin / Groups)·Kh·Kw: a row of w, and the rows of one group's im2col block.</summary>
@@ -68,19 +68,11 @@ public readonly record struct ConvGeometry
 public readonly record struct PoolGeometry(int Channels, int Height, int Width, int Kernel, int Stride, int Padding = 0, bool CeilMode = false,
     bool CountIncludePad = true)
 {
-    public int OutHeight => OutLength(Height);
-    public int OutWidth => OutLength(Width);
+    public int OutHeight => SlidingWindow.Count(Height, Kernel, Stride, Padding, CeilMode);
+    public int OutWidth => SlidingWindow.Count(Width, Kernel, Stride, Padding, CeilMode);
     public int InSize => Channels * Height * Width;
     public int OutSize => Channels * OutHeight * OutWidth;
 
     /// <summary>Every window lies whole inside the input: no padding, and ceil mode adds no partial window.</summary>
     internal bool WindowsInside => Padding == 0 && OutHeight == (Height - Kernel) / Stride + 1 && OutWidth == (Width - Kernel) / Stride + 1;
-
-    // PyTorch's pooling_output_shape with dilation 1.
-    int OutLength(int size)
-    {
-        int span = size + 2 * Padding - Kernel;
-        int length = (CeilMode ? (span + Stride - 1) / Stride : span / Stride) + 1;
-        return CeilMode && (length - 1) * Stride >= size + Padding ? length - 1 : length;
-    }
 }
