@@ -47,7 +47,7 @@ internal static class CudaEmitter
 
     private static Program LayerByLayer(NetworkPlan plan, string[] ids)
     {
-        var cuda = new Cuda(plan, ids);
+        var cuda = new Cuda(plan, ids, CudaFusion.Activations(plan));
         foreach (var l in plan.Layers) cuda.Forward(l);
         cuda.Loss();
         foreach (var l in plan.Layers.Reverse().Where(l => l.NeedsGradient)) cuda.Backward(l);
@@ -91,13 +91,13 @@ internal static class CudaEmitter
     }
 
     /// <summary>Accumulates kernels: a narration line, the extern "C" kernel, and its launch.</summary>
-    private sealed class Cuda(NetworkPlan plan, string[] ids)
+    /// <param name="fused">Activations computed by their convolution or dense layer's kernel (see <see cref="CudaFusion"/>), keyed by that layer.</param>
+    private sealed class Cuda(NetworkPlan plan, string[] ids, Dictionary<int, NodePlan> fused)
     {
-        /// <summary>Activations computed by their convolution or dense layer's kernel (see <see cref="CudaFusion"/>).</summary>
-        private readonly Dictionary<int, NodePlan> _fused = CudaFusion.Activations(plan);
+        private readonly Dictionary<int, NodePlan> _fused = fused;
 
         /// <summary>Pools computed by their convolution's forward kernel (and, without overlap, its backward ones).</summary>
-        private readonly Dictionary<int, PoolFusion> _pools = CudaFusion.Pools(plan, CudaFusion.Activations(plan));
+        private readonly Dictionary<int, PoolFusion> _pools = CudaFusion.Pools(plan, fused);
 
         private bool Absorbed(NodePlan l) => _fused.Values.Any(a => a.Id == l.Id);
 
@@ -163,9 +163,6 @@ internal static class CudaEmitter
             public override string Dy => $"GRAD({(Pool?.Pool ?? Activation ?? L).Slot})";
             public override string? Dx(int input = 0) => cuda.Plan.EdgeInto(L.Id, input) is { } edge ? $"GRAD({edge.Slot})" : null;
             public override string Saved(int slot, long size) => $"SLOT({slot})";
-            public override string N => "a.n";
-            public override string Team => "";
-            public override string FirstSample => "";
             public override bool InTile => false;
             public override string PGrad(string role) => L.Tensor(role) is { } t ? $"PGRAD({t.Offset})" : "nullptr";
             public override string Id => cuda.Ids[L.Id];

@@ -171,9 +171,6 @@ internal static class CudaWholeNetworkEmitter
             public override string Dy => a;
             public override string? Dx(int input = 0) => forward ? null : b;
             public override string Saved(int slot, long size) => $"TILE({slot}, {size})";
-            public override string N => "count";
-            public override string Team => ", " + CudaWholeNetworkEmitter.Team;
-            public override string FirstSample => ", first";
             public override bool InTile => true;
             public override string PGrad(string role) => L.Tensor(role) is { } t ? $"partial + {t.Offset}" : "nullptr";
             public override string Id => L.Identifier;

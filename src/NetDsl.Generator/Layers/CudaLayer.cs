@@ -43,19 +43,23 @@ internal abstract class CudaLayer(NodePlan layer, NodePlan? activation, PoolFusi
     /// <summary>A slot kept for backward (a mask, a pre-pool activation), for this program's samples.</summary>
     public abstract string Saved(int slot, long size);
 
-    /// <summary>The sample count: a.n for the grid, the tile's count in a block.</summary>
-    public abstract string N { get; }
+    /// <summary>Inside the whole-network kernels, where a block runs the layer on its tile of samples.</summary>
+    public abstract bool InTile { get; }
 
-    /// <summary>", netdsl::Block" inside the whole-network kernels, to end a template argument list; empty for the grid.</summary>
-    public abstract string Team { get; }
+    /// <summary>Who shares the layer's loops: netdsl::Grid, or netdsl::Block in a tile.</summary>
+    public string TeamType => InTile ? "netdsl::Block" : "netdsl::Grid";
+
+    /// <summary>The sample count: a.n for the grid, the tile's count in a block.</summary>
+    public string N => InTile ? "count" : "a.n";
+
+    /// <summary>", netdsl::Block" inside the whole-network kernels, to end a template argument list; empty for the grid (the default).</summary>
+    public string Team => InTile ? ", " + TeamType : "";
 
     /// <summary>"&lt;netdsl::Block&gt;" inside the whole-network kernels, for functions whose only template argument is the team.</summary>
-    public string TeamOnly => Team.Length == 0 ? "" : $"<{Team.Substring(2)}>";
+    public string TeamOnly => InTile ? $"<{TeamType}>" : "";
 
     /// <summary>The whole-network kernels pass their first sample to per-sample random streams (dropout).</summary>
-    public abstract string FirstSample { get; }
-
-    public abstract bool InTile { get; }
+    public string FirstSample => InTile ? ", first" : "";
 
     public string Total(long size) => $"(long long){N} * {size}";
 

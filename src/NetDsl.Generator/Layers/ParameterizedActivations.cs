@@ -4,34 +4,45 @@ using NetDsl.Generator.Model;
 namespace NetDsl.Generator.Layers;
 
 /// <summary>[LeakyRelu(slope)]: x if x &gt; 0, else slope·x. A negative slope would flip y's sign, which backward reads.</summary>
-internal sealed class LeakyRelu : Activation
+internal sealed class LeakyRelu() : ParameterizedActivation("slope", "zero or more")
 {
-    internal sealed record Args(double Slope) : LayerArgs;
-
-    public override LayerArgs Read(AttributeArguments a) => new Args(a.Double(0));
-    public override LayerShape? Check(ShapeContext c) =>
-        ((Args)c.Args).Slope >= 0 || c.Invalid("slope", ((Args)c.Args).Slope, "zero or more") ? new LayerShape(c.X) : null;
     public override bool IsRectifier => true;
-    public override string Detail(NodePlan l) => $" slope={CodeWriter.Literal(((Args)l.Args).Slope)}";
-    protected override string CpuArguments(NodePlan l) => $", T.CreateChecked({CodeWriter.Literal(((Args)l.Args).Slope)})";
-    protected override string CudaType(NodePlan l) => $"netdsl::LeakyRelu<{FloatBits(((Args)l.Args).Slope)}>";
+    protected override bool Allows(double slope) => slope >= 0;
 }
 
 /// <summary>[Elu(alpha)]: x if x &gt; 0, else alpha·(eˣ − 1). Alpha must be positive for backward to read the branch from y.</summary>
-internal sealed class Elu : Activation
+internal sealed class Elu() : ParameterizedActivation("alpha", "positive")
 {
-    internal sealed record Args(double Alpha) : LayerArgs;
-
-    public override LayerArgs Read(AttributeArguments a) => new Args(a.Double(0));
-    public override LayerShape? Check(ShapeContext c) =>
-        ((Args)c.Args).Alpha > 0 || c.Invalid("alpha", ((Args)c.Args).Alpha, "positive") ? new LayerShape(c.X) : null;
-    public override string Detail(NodePlan l) => $" alpha={CodeWriter.Literal(((Args)l.Args).Alpha)}";
-    protected override string CpuArguments(NodePlan l) => $", T.CreateChecked({CodeWriter.Literal(((Args)l.Args).Alpha)})";
-    protected override string CudaType(NodePlan l) => $"netdsl::Elu<{FloatBits(((Args)l.Args).Alpha)}>";
+    protected override bool Allows(double alpha) => alpha > 0;
 }
 
 /// <summary>[Gelu]: x·Φ(x). Its derivative needs x, so backward reads the input and the activation is never fused.</summary>
 internal sealed class Gelu : Activation
 {
     protected override bool ReadsInput => true;
+}
+
+/// <summary>
+/// An activation with one real parameter, the attribute's first argument: a T in the CPU calls, its float's bits in the
+/// CUDA functor type (netdsl::LeakyRelu&lt;0x3e4ccccd&gt;), so it is a constant in the kernel and fuses like the others.
+/// </summary>
+internal abstract class ParameterizedActivation(string parameter, string requirement) : Activation
+{
+    internal sealed record Args(double Value) : LayerArgs;
+
+    protected abstract bool Allows(double value);
+
+    private static double Value(NodePlan l) => ((Args)l.Args).Value;
+
+    public override LayerArgs Read(AttributeArguments a) => new Args(a.Double(0));
+
+    public override LayerShape? Check(ShapeContext c)
+    {
+        double value = ((Args)c.Args).Value;
+        return Allows(value) || c.Invalid(parameter, value, requirement) ? new LayerShape(c.X) : null;
+    }
+
+    public override string Detail(NodePlan l) => $" {parameter}={CodeWriter.Literal(Value(l))}";
+    protected override string CpuArguments(NodePlan l) => $", T.CreateChecked({CodeWriter.Literal(Value(l))})";
+    protected override string CudaType(NodePlan l) => $"netdsl::{Name}<{FloatBits(Value(l))}>";
 }

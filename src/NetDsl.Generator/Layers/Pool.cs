@@ -87,6 +87,6 @@ internal abstract class Pool : Layer
     {
         var (l, w) = (c.L, c.L.Window!.Value);
         string sizes = CodeWriter.Join(l.In.C, l.In.H, l.In.W, w.KH, w.SH, w.PH, l.Out.H, l.Out.W) + ", " + CudaEmitter.Bool(IsMax);
-        return ((Args)l.Args).ExcludePadding ? $"{sizes}, {(c.Team.Length == 0 ? "netdsl::Grid" : c.Team.Substring(2))}, false" : sizes + c.Team;
+        return ((Args)l.Args).ExcludePadding ? $"{sizes}, {c.TeamType}, false" : sizes + c.Team;
     }
 }
