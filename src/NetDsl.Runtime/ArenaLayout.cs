@@ -10,8 +10,13 @@ public enum ArenaRegion
     /// <summary>The per-step values (<c>NetDslStep</c>).</summary>
     Step,
     Reductions,
+    /// <summary>Class labels: one per sample, or an H×W map per sample.</summary>
     Labels,
+    /// <summary>Float targets shaped like the output (regression and multi-label heads); empty otherwise.</summary>
+    Targets,
     Losses,
+    /// <summary>Per sample: an auxiliary head's loss before it is weighted into the total, then a label map's labeled pixels.</summary>
+    HeadLosses,
     Activations,
     Gradients,
     Scratch,
@@ -50,15 +55,17 @@ public sealed class ArenaLayout
     /// batch-sized ones after. Sizes in 4-byte words.
     /// </summary>
     public static ArenaLayout ForTraining(int parameters, int trainable, int reductionsPerWorker, int activationsPerSample,
-        long scratchPerSample, long scratchFixed) => new(new ArenaSlice[]
+        long scratchPerSample, long scratchFixed, TargetSpec? targets = null) => new(new ArenaSlice[]
     {
         new(ArenaRegion.Parameters, 0, parameters),
         new(ArenaRegion.ParameterGradients, 0, parameters),
         new(ArenaRegion.OptimizerState, 0, 2L * trainable),   // SGD's momentum, or Adam's exp_avg and exp_avg_sq
         new(ArenaRegion.Step, 0, System.Runtime.CompilerServices.Unsafe.SizeOf<Cuda.NetDslStep>() / 4),
         new(ArenaRegion.Reductions, 0, reductionsPerWorker),
-        new(ArenaRegion.Labels, 1, 0),
+        new(ArenaRegion.Labels, targets?.LabelsPerSample ?? 1, 0),
+        new(ArenaRegion.Targets, targets?.ValuesPerSample ?? 0, 0),
         new(ArenaRegion.Losses, 1, 0),
+        new(ArenaRegion.HeadLosses, 2, 0),   // an auxiliary head's losses, then a label map's labeled-pixel counts
         new(ArenaRegion.Activations, activationsPerSample, 0),
         new(ArenaRegion.Gradients, activationsPerSample, 0),
         new(ArenaRegion.Scratch, scratchPerSample, scratchFixed),

@@ -28,6 +28,13 @@ public interface ICpuNetwork : INetwork
 /// <summary>
 /// Per-sample sizes of the activation workspace, computed at compile time. Slot offsets are per sample:
 /// slot k of a batch with capacity C starts at element <c>offset_k * C</c> and holds C samples back to back.
+/// <see cref="LogitsOffset"/> is the network's output slot, <see cref="OutputSize"/> its floats per sample.
 /// </summary>
-public sealed record WorkspaceLayout(int ActivationsPerSample, int InputOffset, int InputSize, int LogitsOffset, int Classes, int ScratchPerWorker,
-    int ReductionPerWorker = 0);
+public sealed record WorkspaceLayout(int ActivationsPerSample, int InputOffset, int InputSize, int LogitsOffset, int OutputSize, int ScratchPerWorker,
+    int ReductionPerWorker = 0)
+{
+    private readonly TargetSpec? _targets;
+
+    /// <summary>What the loss reads per sample; one class label among the outputs unless the head says otherwise.</summary>
+    public TargetSpec Targets { get => _targets ?? TargetSpec.Class(OutputSize); init => _targets = value; }
+}

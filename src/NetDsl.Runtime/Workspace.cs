@@ -24,8 +24,10 @@ public sealed class Workspace<T> : IDisposable where T : unmanaged, IFloatingPoi
         Gradients = new T[Activations.Length];
         ParameterGradients = Enumerable.Range(0, workers).Select(_ => new T[parameterCount]).ToArray();
         Scratch = Enumerable.Range(0, workers).Select(_ => new T[layout.ScratchPerWorker]).ToArray();
-        Labels = new int[capacity];
+        Labels = new int[(long)layout.Targets.LabelsPerSample * capacity];
+        Targets = new T[(long)layout.Targets.ValuesPerSample * capacity];
         Losses = new T[capacity];
+        HeadLosses = new T[capacity];
         Reductions = new T[(long)layout.ReductionPerWorker * workers];
         if (workers > 1)
         {
@@ -41,14 +43,23 @@ public sealed class Workspace<T> : IDisposable where T : unmanaged, IFloatingPoi
     public T[] Gradients { get; }
     public T[][] ParameterGradients { get; }
     public T[][] Scratch { get; }
+    /// <summary>Class labels (<see cref="TargetSpec.LabelsPerSample"/> per sample: one, or an H·W map); empty for value targets.</summary>
     public int[] Labels { get; }
+    /// <summary>Float targets (<see cref="TargetSpec.ValuesPerSample"/> per sample); empty for class targets.</summary>
+    public T[] Targets { get; }
     /// <summary>
     /// Per-worker space for batch-wide reductions (BatchNorm's partial statistics): worker w owns
     /// [w * ReductionPerWorker, (w + 1) * ReductionPerWorker) and reads everyone's after <see cref="Synchronize"/>.
     /// </summary>
     public T[] Reductions { get; }
-    /// <summary>Per-sample cross-entropy, written by the loss head in Forward.</summary>
+    /// <summary>
+    /// Per-sample loss, written by the loss heads in Forward: the sum over the sample's outputs (or labeled pixels); the
+    /// batch's loss is their total over the batch's outputs (or labeled pixels). In training it includes the weighted
+    /// auxiliary heads.
+    /// </summary>
     public T[] Losses { get; }
+    /// <summary>Where an auxiliary head writes its per-sample loss before it is weighted into <see cref="Losses"/>.</summary>
+    public T[] HeadLosses { get; }
 
     /// <summary>Samples in the current batch; the loss is their mean, so gradients scale by 1/BatchSize.</summary>
     public int BatchSize { get; set; }
@@ -70,11 +81,13 @@ public sealed class Workspace<T> : IDisposable where T : unmanaged, IFloatingPoi
     public Span<T> ScratchOf(int worker) => Scratch[worker];
     public Span<T> ReductionOf(int worker) => Reductions.AsSpan(worker * Layout.ReductionPerWorker, Layout.ReductionPerWorker);
     public Span<T> ParameterGradientsOf(int worker) => ParameterGradients[worker];
-    public Span<int> LabelsOf(int n0, int n1) => Labels.AsSpan(n0, n1 - n0);
+    public Span<int> LabelsOf(int n0, int n1) => Labels.AsSpan(n0 * Layout.Targets.LabelsPerSample, (n1 - n0) * Layout.Targets.LabelsPerSample);
+    public Span<T> TargetsOf(int n0, int n1) => Targets.AsSpan(n0 * Layout.Targets.ValuesPerSample, (n1 - n0) * Layout.Targets.ValuesPerSample);
     public Span<T> LossesOf(int n0, int n1) => Losses.AsSpan(n0, n1 - n0);
+    public Span<T> HeadLossesOf(int n0, int n1) => HeadLosses.AsSpan(n0, n1 - n0);
 
     public Span<T> Input(int n0, int n1) => Slot(Layout.InputOffset, Layout.InputSize, n0, n1);
-    public Span<T> Logits(int n0, int n1) => Slot(Layout.LogitsOffset, Layout.Classes, n0, n1);
+    public Span<T> Logits(int n0, int n1) => Slot(Layout.LogitsOffset, Layout.OutputSize, n0, n1);
 
     /// <summary>
     /// Runs <paramref name="body"/>(worker, n0, n1) for every worker at once, splitting samples [0, count) into even

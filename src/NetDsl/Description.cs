@@ -36,6 +36,19 @@ public sealed record NetworkDescription(
     /// <summary>The trainable prefix of the parameter buffer: what optimizers update and what torchvision counts.</summary>
     public int TrainableParameterCount => Parameters.Where(p => p.Trainable).Sum(p => p.Length);
     public long MultiplyAdds => Layers.Sum(l => l.MultiplyAdds);
+
+    private readonly TargetSpec? _targets;
+    private readonly IReadOnlyList<HeadInfo>? _heads;
+
+    /// <summary>What each sample is trained against; one class label per sample unless the network's head says otherwise.</summary>
+    public TargetSpec Targets { get => _targets ?? TargetSpec.Class(Classes); init => _targets = value; }
+
+    /// <summary>The losses: the main head first, then auxiliary heads in declaration order.</summary>
+    public IReadOnlyList<HeadInfo> Heads
+    {
+        get => _heads ?? [new HeadInfo(Stages.Count == 0 ? "" : Stages[^1].Name, Head.SoftmaxCrossEntropy, 1, false)];
+        init => _heads = value;
+    }
 }
 
 /// <summary>Implemented by the generator for every <see cref="NetworkAttribute"/> class.</summary>

@@ -86,7 +86,7 @@ public class DiagnosticTests
     [Fact]
     public void NDSL0005_unknown_head() => AssertReported(
         Net("[Dense(10)] public partial Stage L { get; }", input: "Input = new[] { 1, 28, 28 }, Head = (Head)7"), "NDSL0005",
-        "Network(Input = new[] { 1, 28, 28 }, Head = (Head)7)", "Net: Network head is 7, but must be SoftmaxCrossEntropy");
+        "Network(Input = new[] { 1, 28, 28 }, Head = (Head)7)", "Net: Network head is 7, but must be one of BinaryCrossEntropyWithLogits, L1, MeanSquaredError, PixelSoftmaxCrossEntropy, SoftmaxCrossEntropy");
 
     [Fact]
     public void NDSL0006_kernel_larger_than_padded_input() => AssertReported(Net("""
@@ -139,7 +139,49 @@ public class DiagnosticTests
     [Fact]
     public void NDSL0011_single_output() => AssertReported(
         Net("[Dense(1)] public partial Stage L { get; }"), "NDSL0011", "Dense(1)",
-        "Network 'Net' ends in L with 1 output(s); the softmax cross-entropy head needs at least 2");
+        "Network 'Net' ends in L with output (1); its SoftmaxCrossEntropy head needs at least 2 outputs");
+
+    [Fact]
+    public void NDSL0011_pixel_head_needs_two_channels() => AssertReported(
+        Net("[Conv(1, Kernel = 3, Padding = 1)] public partial Stage Score { get; }", input: "Input = new[] { 3, 8, 8 }, Head = Head.PixelSoftmaxCrossEntropy"),
+        "NDSL0011", "Conv(1, Kernel = 3, Padding = 1)",
+        "Network 'Net' ends in Score with output (1,8,8); its PixelSoftmaxCrossEntropy head needs at least 2 channels (classes) per pixel");
+
+    [Theory]
+    [InlineData("MeanSquaredError")]
+    [InlineData("L1")]
+    [InlineData("BinaryCrossEntropyWithLogits")]
+    public void A_single_output_is_fine_for_regression_and_multi_label_heads(string head)
+    {
+        var result = GeneratorHarness.Run(Net("[Dense(1)] public partial Stage L { get; }", input: $"Input = new[] {{ 1, 4, 4 }}, Head = Head.{head}"));
+        Assert.Empty(result.Generator);
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public void NDSL0023_auxiliary_head_of_another_shape() => AssertReported(Net("""
+            [Conv(4, Kernel = 3), Relu] public partial Stage C { get; }
+            [AuxiliaryHead, Dense(5)]   public partial Stage Aux { get; }
+            [Dense(10)]                 public partial Stage L { get; }
+        """, input: "Input = new[] { 1, 8, 8 }"), "NDSL0023", "Aux",
+        "Auxiliary head 'Aux' of network 'Net' outputs (5), but the main output L is (10); heads share the targets, so their shapes must agree");
+
+    [Fact]
+    public void NDSL0024_auxiliary_head_in_a_block() => AssertReported("""
+        using NetDsl;
+        [Block("c")]
+        public partial class B
+        {
+            [AuxiliaryHead, Conv("c", Kernel = 1)] public partial Stage Side { get; }
+            [Conv("c", Kernel = 1)] public partial Stage Out { get; }
+        }
+        [Network(Input = new[] { 1, 4, 4 })]
+        public partial class Net
+        {
+            [Use<B>(2)] public partial Stage S { get; }
+            [Dense(10)] public partial Stage L { get; }
+        }
+        """, "NDSL0024", "Side", "Block 'B' marks stage 'Side' as an auxiliary head; only a network's stages can be heads");
 
     [Fact]
     public void NDSL0012_too_large_a_layer_is_reported_on_the_layer() => AssertReported(

@@ -31,18 +31,34 @@ internal sealed class GraphBuilder
 
     public bool Failed { get; private set; }
 
+    /// <summary>The network's auxiliary heads in declaration order: stage, output node and weight. Their nodes follow the main path's.</summary>
+    public List<(StageSpec Stage, int Output)> AuxiliaryHeads { get; } = new();
+
+    /// <summary>The main output's node: the last node of the main path.</summary>
+    public int MainOutput { get; private set; }
+
     /// <summary>Builds the graph from the input node; returns false after reporting an error.</summary>
     public bool Build(Shape input)
     {
         Nodes.Add(new GraphNode(0, "input", "input", null, input, Array.Empty<int>(), "the input"));
         var network = new Container(_spec.Body, "", 0, new Dictionary<string, int>(), 1, _spec.ClassName, null, null);
-        int output = Expand(network);
+        int output = Expand(network, out int mainEnd);
         if (Failed) return false;
-        // Lazy resolution leaves unread stages unbuilt, so the last stage's output is the last node built, unless
-        // the network ends in a stage that computes nothing.
-        if (output == Nodes.Count - 1 && output > 0) return true;
-        Fail(Catalog.NoLayers, _spec.Location, _spec.ClassName);
-        return false;
+        // Lazy resolution leaves unread stages unbuilt, so the last main stage's output is the last node built before
+        // the auxiliary heads, unless the network ends in a stage that computes nothing.
+        if (output != mainEnd - 1 || output == 0)
+        {
+            Fail(Catalog.NoLayers, _spec.Location, _spec.ClassName);
+            return false;
+        }
+        MainOutput = output;
+        foreach (var (stage, aux) in AuxiliaryHeads)
+            if (aux <= output)
+            {
+                Fail(Catalog.AuxiliaryHeadShape, stage.Location, stage.Name, _spec.ClassName, "computes nothing of its own: give it layers");
+                return false;
+            }
+        return true;
     }
 
     /// <summary>
@@ -52,11 +68,22 @@ internal sealed class GraphBuilder
     private sealed record Container(BodySpec Body, string Prefix, int Input, Dictionary<string, int> Arguments, int Stride,
         string Owner, string? Instance, LocationInfo? UseSite);
 
-    private int Expand(Container c)
+    private int Expand(Container c) => Expand(c, out _);
+
+    /// <summary>
+    /// Builds the body's output (its last stage that is not an auxiliary head), then, in a network, each auxiliary head;
+    /// <paramref name="mainEnd"/> is the node count between the two.
+    /// </summary>
+    private int Expand(Container c, out int mainEnd)
     {
         var outputs = new int?[c.Body.Stages.Count];
         var visiting = new List<int>();
-        int last = Resolve(c.Body.Stages.Count - 1);
+        var stages = c.Body.Stages;
+        int lastMain = Enumerable.Range(0, stages.Count).LastOrDefault(i => !stages[i].IsAuxiliary);
+        int last = Resolve(lastMain);
+        mainEnd = Nodes.Count;
+        for (int i = 0; i < stages.Count && !Failed && c.Instance is null; i++)
+            if (stages[i].IsAuxiliary) AuxiliaryHeads.Add((stages[i], Resolve(i)));
         for (int i = 0; i < c.Body.Stages.Count && !Failed; i++)
             if (outputs[i] is null)
                 Warn(Catalog.UnusedStage, c, c.Body.Stages[i].Location, c.Body.Stages[i].Name, c.Owner);
@@ -73,8 +100,11 @@ internal sealed class GraphBuilder
             var layers = Enumerable.Range(stage.FirstLayer, stage.LayerCount).Select(i => c.Body.Layers[i]).ToList();
             // A stage that opens with Concat or Add reads only the stages it names, not the one before it.
             bool joinsFirst = layers.Count > 0 && !layers[0].IsUse && layers[0].Layer.Joins;
+            // Auxiliary heads branch off: a stage reads the nearest main stage declared before it.
+            int previous = index - 1;
+            while (previous >= 0 && stages[previous].IsAuxiliary) previous--;
             int input = stage.From is { } from ? Reference(from, stage.FromLocation ?? stage.Location)
-                : index == 0 || joinsFirst ? c.Input : Resolve(index - 1);
+                : previous < 0 || joinsFirst ? c.Input : Resolve(previous);
             foreach (var layer in layers)
                 foreach (var name in layer.Args.Inputs)
                     Reference(name, layer.Location);

@@ -13,7 +13,9 @@ namespace NetDsl.Generator.Checking;
 /// </summary>
 internal static class PlanAssembler
 {
-    public static NetworkPlan Assemble(NetworkSpec spec, List<GraphNode> graph, EquatableArray<StagePlan> stages, List<DiagnosticInfo> diagnostics)
+    /// <param name="heads">The main head's output node, stage and weight (1), then each auxiliary head's.</param>
+    public static NetworkPlan Assemble(NetworkSpec spec, List<GraphNode> graph, EquatableArray<StagePlan> stages,
+        List<(int Node, string Stage, double Weight)> heads, List<DiagnosticInfo> diagnostics)
     {
         long slots = 0, reduction = 0;
         int scratch = 0;
@@ -61,16 +63,23 @@ internal static class PlanAssembler
                 edges.Add(new GradientEdge(e.Consumer, e.Index, e.Producer, slot));
             }
 
-        int probabilities = (int)Math.Min(int.MaxValue, slots);
-        slots += graph[graph.Count - 1].Out.Size;
+        // Softmax heads keep their probabilities for the backward.
+        var loss = Heads.Head.Named(spec.Head);
+        var headPlans = new List<HeadPlan>();
+        foreach (var (node, stage, weight) in heads)
+        {
+            int probabilities = -1;
+            if (loss.HasProbabilities) { probabilities = (int)Math.Min(int.MaxValue, slots); slots += graph[node].Out.Size; }
+            headPlans.Add(new HeadPlan(node, stage, weight, probabilities));
+        }
         long parameters = graph.SelectMany(g => g.Tensors).Sum(t => (long)t.Length);
         long trainable = graph.SelectMany(g => g.Tensors).Where(t => t.Trainable).Sum(t => (long)t.Length);
         if (slots > int.MaxValue) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Catalog.TooLarge, spec.Location, spec.ClassName, slots, "activations"));
         if (parameters > int.MaxValue) diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Catalog.TooLarge, spec.Location, spec.ClassName, parameters, "parameters"));
 
         return new NetworkPlan(spec, graph[0].Out, nodes.ToEquatableArray(), edges.OrderBy(e => e.Consumer).ThenBy(e => e.InputIndex).ToEquatableArray(), stages,
-            (int)Math.Min(int.MaxValue, parameters), (int)Math.Min(int.MaxValue, trainable), (int)Math.Min(int.MaxValue, slots),
-            probabilities, scratch, (int)Math.Min(int.MaxValue, reduction), diagnostics.ToEquatableArray());
+            headPlans.ToEquatableArray(), (int)Math.Min(int.MaxValue, parameters), (int)Math.Min(int.MaxValue, trainable), (int)Math.Min(int.MaxValue, slots),
+            scratch, (int)Math.Min(int.MaxValue, reduction), diagnostics.ToEquatableArray());
     }
 
     /// <summary>Trainable tensors first, in node order, then every buffer: optimizers update one contiguous prefix.</summary>

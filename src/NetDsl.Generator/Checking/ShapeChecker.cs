@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Heads;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Checking;
@@ -14,23 +15,36 @@ internal static class ShapeChecker
     public static NetworkPlan Check(NetworkSpec spec, EquatableArray<BlockSpec> sourceBlocks)
     {
         var diagnostics = new List<DiagnosticInfo>(spec.Diagnostics);
-        var empty = new NetworkPlan(spec, default, EquatableArray<NodePlan>.Empty, EquatableArray<GradientEdge>.Empty, EquatableArray<StagePlan>.Empty, 0, 0, 0, 0, 0, 0, default);
+        var empty = new NetworkPlan(spec, default, EquatableArray<NodePlan>.Empty, EquatableArray<GradientEdge>.Empty, EquatableArray<StagePlan>.Empty,
+            EquatableArray<HeadPlan>.Empty, 0, 0, 0, 0, 0, default);
         if (spec.Incomplete || !ReadInput(spec, diagnostics, out var input)) return empty with { Diagnostics = diagnostics.ToEquatableArray() };
 
         var blocks = sourceBlocks.Concat(spec.ReferencedBlocks).GroupBy(b => b.FullName).ToDictionary(g => g.Key, g => g.First());
         var builder = new GraphBuilder(spec, blocks, diagnostics);
         if (!builder.Build(input)) return empty with { Diagnostics = diagnostics.ToEquatableArray() };
 
-        var logits = builder.Nodes[builder.Nodes.Count - 1];
-        if (logits.Out.Size < 2)
+        var head = Head.Named(spec.Head);
+        var logits = builder.Nodes[builder.MainOutput];
+        if (head.Unfit(logits.Out) is { } needs)
         {
-            diagnostics.Add(DiagnosticInfo.Create(Catalog.TooFewClasses, logits.Spec?.Location ?? spec.Location, spec.ClassName, logits.Display, logits.Out.Size));
+            diagnostics.Add(DiagnosticInfo.Create(Catalog.TooFewClasses, logits.Spec?.Location ?? spec.Location, spec.ClassName, logits.Display, logits.Out, head.Name, needs));
+            return empty with { Diagnostics = diagnostics.ToEquatableArray() };
+        }
+        foreach (var (stage, output) in builder.AuxiliaryHeads)
+        {
+            var aux = builder.Nodes[output];
+            if (aux.Out == logits.Out) continue;
+            diagnostics.Add(DiagnosticInfo.Create(Catalog.AuxiliaryHeadShape, stage.Location, stage.Name, spec.ClassName,
+                $"outputs {aux.Out}, but the main output {logits.Display} is {logits.Out}; heads share the targets, so their shapes must agree"));
             return empty with { Diagnostics = diagnostics.ToEquatableArray() };
         }
         var stages = spec.Stages.Select(st => builder.Stages.TryGetValue(st.Name, out var built)
             ? new StagePlan(st.Name, st.Accessibility, built.First, built.Count, built.Output)
             : new StagePlan(st.Name, st.Accessibility, -1, 0, -1)).ToEquatableArray();
-        return PlanAssembler.Assemble(spec, builder.Nodes, stages, diagnostics);
+        string mainStage = spec.Stages.Last(st => !st.IsAuxiliary).Name;
+        var heads = builder.AuxiliaryHeads.Select(h => (h.Output, h.Stage.Name, h.Stage.AuxiliaryWeight!.Value))
+            .Prepend((builder.MainOutput, mainStage, 1.0)).ToList();
+        return PlanAssembler.Assemble(spec, builder.Nodes, stages, heads, diagnostics);
     }
 
     private static bool ReadInput(NetworkSpec spec, List<DiagnosticInfo> diagnostics, out Shape input)
@@ -40,8 +54,9 @@ internal static class ShapeChecker
             diagnostics.Add(DiagnosticInfo.Create(Catalog.MissingInput, spec.Location, spec.ClassName));
         else if (spec.Input.Count != 3 || spec.Input.Any(d => d <= 0))
             diagnostics.Add(DiagnosticInfo.Create(Catalog.InvalidInput, spec.Location, spec.ClassName, "(" + string.Join(",", spec.Input) + ")"));
-        else if (spec.Head != 0)   // Head.SoftmaxCrossEntropy is the only head so far
-            diagnostics.Add(DiagnosticInfo.Create(Catalog.InvalidArgument, spec.Location, spec.ClassName, "Network", "head", spec.Head, "SoftmaxCrossEntropy"));
+        else if (Head.Find(spec.Head) is null)
+            diagnostics.Add(DiagnosticInfo.Create(Catalog.InvalidArgument, spec.Location, spec.ClassName, "Network", "head", spec.Head,
+                "one of " + string.Join(", ", Head.All.Select(h => h.Name).OrderBy(n => n, System.StringComparer.Ordinal))));
         else if (spec.Layers.Count == 0)
         {
             if (!diagnostics.Any(d => d.Id == Catalog.EmptyStage.Id))

@@ -55,8 +55,8 @@ internal static class Catalog
         "Stage '{0}' has no layer attributes: add at least one, e.g. [Dense(10)]");
 
     public static readonly DiagnosticDescriptor TooFewClasses = Error("NDSL0011",
-        "Softmax head needs at least two classes",
-        "Network '{0}' ends in {1} with {2} output(s); the softmax cross-entropy head needs at least 2");
+        "Output does not fit the head",
+        "Network '{0}' ends in {1} with output {2}; its {3} head needs {4}");
 
     public static readonly DiagnosticDescriptor TooLarge = Error("NDSL0012",
         "Network too large",
@@ -102,12 +102,20 @@ internal static class Catalog
         "Two layers have the same name",
         "{0}: the layer name '{1}' is already used in {2}");
 
+    public static readonly DiagnosticDescriptor AuxiliaryHeadShape = Error("NDSL0023",
+        "Auxiliary head does not match the main output",
+        "Auxiliary head '{0}' of network '{1}' {2}");
+
+    public static readonly DiagnosticDescriptor AuxiliaryHeadInBlock = Error("NDSL0024",
+        "Auxiliary head inside a block",
+        "Block '{0}' marks stage '{1}' as an auxiliary head; only a network's stages can be heads");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
     {
         NetworkNotPartial, NetworkNested, MissingInput, InvalidInput, InvalidArgument, KernelTooLarge,
         StrideLeavesRemainder, StageNotPartial, NoLayers, EmptyStage, TooFewClasses, TooLarge, MissingRuntime,
         UnknownStage, Cycle, ConcatMismatch, AddMismatch, UnusedStage, BlockArguments, NotABlock, InvalidExpression,
-        DuplicateName,
+        DuplicateName, AuxiliaryHeadShape, AuxiliaryHeadInBlock,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

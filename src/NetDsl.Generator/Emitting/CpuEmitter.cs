@@ -1,4 +1,5 @@
 using System.Linq;
+using NetDsl.Generator.Heads;
 using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 
@@ -46,14 +47,28 @@ internal static class CpuEmitter
         if (plan.ReductionPerWorker > 0) w.Line("var reduction = ws.ReductionOf(worker);");
         foreach (var l in plan.Layers)
         {
+            if (l.Id == plan.Logits.Id + 1) OpenAuxiliary(w);
             w.Line();
             w.Line(Names.Narrate(l));
             l.Layer.CpuForward(new CpuLayer(plan, ids, w, l));
         }
+        if (plan.HasAuxiliaryHeads) w.Close();
         w.Line();
-        w.Line($"// loss head: softmax cross-entropy over {plan.Classes} classes, one loss per sample");
-        w.Line($"if (ws.HasLabels) {Kernels}SoftmaxCrossEntropy.Forward({Slot("Probabilities", plan.Classes)}, ws.LossesOf(n0, n1), "
-             + $"{Slot("Logits", plan.Classes)}, ws.LabelsOf(n0, n1), n, {plan.Classes});");
+        var loss = plan.Loss;
+        for (int i = 0; i < plan.Heads.Count; i++)
+        {
+            var head = plan.Heads[i];
+            var site = Site(plan, ids, head, i == 0);
+            w.Line($"// {HeadName(plan, i)}: {loss.Describe(plan.Nodes[head.Node].Out, plan.Spec.IgnoreLabel)}, one loss per sample");
+            if (i == 0) w.Line($"if (ws.HasLabels) {loss.CpuForward(site)}");
+            else
+            {
+                w.Open("if (ws.HasLabels && ws.Training)");
+                w.Line(loss.CpuForward(site));
+                w.Line($"{Kernels}Join.AccumulateScaled(ws.LossesOf(n0, n1), ws.HeadLossesOf(n0, n1), T.CreateChecked({CodeWriter.Literal(head.Weight)}));");
+                w.Close();
+            }
+        }
         w.Close();
     }
 
@@ -67,11 +82,26 @@ internal static class CpuEmitter
         if (plan.ScratchPerWorker > 0) w.Line("var scratch = ws.ScratchOf(worker);");
         if (plan.ReductionPerWorker > 0) w.Line("var reduction = ws.ReductionOf(worker);");
         w.Line();
-        w.Line("// loss head: dL/dlogits = (softmax - onehot) / batch size");
-        w.Line($"{Kernels}SoftmaxCrossEntropy.Backward({GradSlot("Logits", plan.Classes)}, {Slot("Probabilities", plan.Classes)}, "
-             + $"ws.LabelsOf(n0, n1), n, {plan.Classes}, T.One / T.CreateChecked(ws.BatchSize));");
+        var loss = plan.Loss;
+        w.Line($"// {HeadName(plan, 0)}: dL/dlogits = {loss.MeanOver}");
+        w.Line(loss.CpuBackward(Site(plan, ids, plan.Heads[0], main: true)));
+        if (plan.HasAuxiliaryHeads)
+        {
+            OpenAuxiliary(w);
+            for (int i = 1; i < plan.Heads.Count; i++)
+            {
+                w.Line($"// {HeadName(plan, i)}: dL/d{plan.Heads[i].Stage} = {CodeWriter.Literal(plan.Heads[i].Weight)} * {loss.MeanOver}");
+                w.Line(loss.CpuBackward(Site(plan, ids, plan.Heads[i], main: false)));
+            }
+        }
+        bool auxiliary = plan.HasAuxiliaryHeads;
         foreach (var l in plan.Layers.Reverse())
         {
+            if (auxiliary && !plan.IsAuxiliary(l))
+            {
+                w.Close();
+                auxiliary = false;
+            }
             if (!l.NeedsGradient) continue;   // nothing upstream learns
             w.Line();
             WriteGradientSum(w, plan, ids, l);
@@ -82,6 +112,25 @@ internal static class CpuEmitter
         w.Close();
     }
 
+    private static void OpenAuxiliary(CodeWriter w)
+    {
+        w.Line();
+        w.Open("if (ws.Training)  // auxiliary heads: trained, never evaluated");
+    }
+
+    internal static string HeadName(NetworkPlan plan, int head) =>
+        head == 0 ? "loss head" : $"auxiliary head {plan.Heads[head].Stage} (weight {CodeWriter.Literal(plan.Heads[head].Weight)})";
+
+    /// <summary>Where a head's buffers are in the workspace; an auxiliary head's losses go to HeadLosses, then weighted into Losses.</summary>
+    private static HeadSite Site(NetworkPlan plan, string[] ids, HeadPlan head, bool main)
+    {
+        var output = plan.Nodes[head.Node];
+        string name = main ? "Logits" : ids[head.Node];
+        string probabilities = main ? "Probabilities" : ids[head.Node] + "_Probabilities";
+        return new HeadSite(output.Out, head.Weight, plan.Spec.IgnoreLabel, Slot(name, output.Out.Size), GradSlot(name, output.Out.Size),
+            head.ProbabilitySlot < 0 ? "" : Slot(probabilities, output.Out.Size), main ? "ws.LossesOf(n0, n1)" : "ws.HeadLossesOf(n0, n1)",
+            "ws.LabelsOf(n0, n1)", "ws.TargetsOf(n0, n1)", "ws.LabelsOf(0, ws.BatchSize)", "ws.BatchSize", "");
+    }
 
     /// <summary>A tensor read by several layers received one gradient per reader; add them up before its producer runs.</summary>
     private static void WriteGradientSum(CodeWriter w, NetworkPlan plan, string[] ids, NodePlan producer)
@@ -91,7 +140,12 @@ internal static class CpuEmitter
         string total = GradSlot(ids[producer.Id], producer.Out.Size);
         w.Line($"// {producer.Name} is read by {edges.Count} layers: its gradient is the sum of theirs");
         for (int i = 0; i < edges.Count; i++)
-            w.Line($"{Kernels}Join.{(i == 0 ? "Copy" : "Accumulate")}({total}, {GradSlot(LayoutEmitter.EdgeName(ids, edges[i]), producer.Out.Size)});");
+        {
+            // An auxiliary head's branch sends a gradient only in training (edges are in consumer order: main paths first).
+            bool auxiliary = plan.IsAuxiliary(plan.Nodes[edges[i].Consumer]) && !plan.IsAuxiliary(producer);
+            w.Line((auxiliary ? "if (ws.Training) " : "")
+                + $"{Kernels}Join.{(i == 0 ? "Copy" : "Accumulate")}({total}, {GradSlot(LayoutEmitter.EdgeName(ids, edges[i]), producer.Out.Size)});");
+        }
     }
 
     private static string Slot(string name, long size) => $"ws.Slot(WorkspaceSlots.{name}, {size}, n0, n1)";

@@ -129,13 +129,29 @@ internal static class CudaEmitter
             l.Layer.CudaForward(new GridLayer(this, l, _fused.TryGetValue(l.Id, out var a) ? a : null, _pools.TryGetValue(l.Id, out var p) ? p : null, forward: true));
         }
 
+        /// <summary>
+        /// The loss heads: each writes its per-sample losses in forward and seeds its output's gradient in backward. An
+        /// auxiliary head's losses go to a.headLosses and are weighted into a.losses in training only.
+        /// </summary>
         public void Loss()
         {
-            int classes = plan.Classes;
-            Kernel(ForwardLaunches, "loss_forward", $"// loss head: softmax cross-entropy over {classes} classes", 1, 0,
-                $"netdsl::softmax_cross_entropy_forward<{classes}>(SLOT({plan.ProbabilitySlot}), a.losses, SLOT({plan.Logits.Slot}), a.labels, a.n);");
-            Kernel(BackwardLaunches, "loss_backward", "// loss head: dL/dlogits = (softmax - onehot) / batch size", classes, 0,
-                $"netdsl::softmax_cross_entropy_backward<{classes}>(GRAD({plan.Logits.Slot}), SLOT({plan.ProbabilitySlot}), a.labels, 1.0f / a.batchSize, a.n);");
+            var loss = plan.Loss;
+            for (int i = 0; i < plan.Heads.Count; i++)
+            {
+                var head = plan.Heads[i];
+                var output = plan.Nodes[head.Node];
+                var site = new Heads.HeadSite(output.Out, head.Weight, plan.Spec.IgnoreLabel, $"SLOT({output.Slot})", $"GRAD({output.Slot})",
+                    head.ProbabilitySlot < 0 ? "" : $"SLOT({head.ProbabilitySlot})", i == 0 ? "a.losses" : "a.headLosses",
+                    "a.labels", "a.targets", "", "a.batchSize", "a.headLosses + a.capacity");
+                string name = i == 0 ? "loss" : ids[head.Node] + "_loss";
+                string narration = $"// {CpuEmitter.HeadName(plan, i)}: {loss.Describe(output.Out, plan.Spec.IgnoreLabel)}";
+                Kernel(ForwardLaunches, name + "_forward", narration, loss.CudaForwardWork(output.Out), 0, loss.CudaForward(site));
+                if (i > 0)
+                    Kernel(ForwardLaunches, name + "_total", $"// {CpuEmitter.HeadName(plan, i)}: its weighted loss joins the total in training", 1, 0,
+                        $"netdsl::add_auxiliary_losses(a.losses, a.headLosses, {CodeWriter.FloatLiteral(head.Weight)}, a.n, a.training);");
+                Kernel(BackwardLaunches, name + "_backward", $"// {CpuEmitter.HeadName(plan, i)}: dL/d{output.Name} = "
+                    + (i == 0 ? "" : CodeWriter.Literal(head.Weight) + " * ") + loss.MeanOver, output.Out.Size, 0, loss.CudaBackward(site));
+            }
         }
 
         public void Backward(NodePlan l)

@@ -55,6 +55,8 @@ internal static class CudaWholeNetworkEmitter
     public static Program? TryEmit(NetworkPlan plan)
     {
         if (!plan.Layers.All(l => l.Layer.RunsInTile && l.Inputs.Count == 1 && l.Inputs[0] == l.Id - 1)) return null;
+        // Only the softmax cross-entropy head has a tile form so far; other heads run layer by layer.
+        if (plan.HasAuxiliaryHeads || plan.Loss is not Heads.SoftmaxCrossEntropy) return null;
 
         var fused = CudaFusion.Activations(plan);
         var pools = CudaFusion.Pools(plan, fused).Values.Where(p => p.FusedBackward).ToDictionary(p => p.Conv.Id);

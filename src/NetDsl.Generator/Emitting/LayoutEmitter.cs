@@ -52,7 +52,9 @@ internal static class LayoutEmitter
         foreach (var e in plan.Edges.Where(e => e.Slot != plan.Nodes[e.Producer].Slot))
             w.Line($"public const int {EdgeName(ids, e)} = {e.Slot};  // gradient of {plan.Nodes[e.Producer].Name} through {plan.Nodes[e.Consumer].Name}");
         w.Line($"public const int Logits = {ids[plan.Logits.Id]};");
-        w.Line($"public const int Probabilities = {plan.ProbabilitySlot};  // ({plan.Classes}) softmax");
+        if (plan.ProbabilitySlot >= 0) w.Line($"public const int Probabilities = {plan.ProbabilitySlot};  // {plan.Logits.Out} softmax");
+        foreach (var head in plan.Heads.Skip(1).Where(h => h.ProbabilitySlot >= 0))
+            w.Line($"public const int {ids[head.Node]}_Probabilities = {head.ProbabilitySlot};  // {plan.Nodes[head.Node].Out} softmax of auxiliary head {head.Stage}");
         w.Line($"public const int PerSample = {plan.ActivationsPerSample};");
         w.Line("/// <summary>im2col scratch per worker: the largest convolution's patch matrix and its gradient.</summary>");
         w.Line($"public const int ScratchPerWorker = {plan.ScratchPerWorker};");
@@ -103,10 +105,20 @@ internal static class LayoutEmitter
         w.Line("    {");
         foreach (var s in plan.Stages)
             w.Line($"        new({CodeWriter.Literal(s.Name)}, {s.First - 1}, {s.Count}, new({(s.Output < 0 ? "0, 0, 0" : Dims(plan.Nodes[s.Output].Out))})),");
-        w.Line("    });");
+        w.Line("    })");
+        w.Line("{");
+        w.Line($"    Targets = {Targets(plan)},");
+        w.Line("    Heads = new global::NetDsl.HeadInfo[]");
+        w.Line("    {");
+        for (int i = 0; i < plan.Heads.Count; i++)
+            w.Line($"        new({CodeWriter.Literal(plan.Heads[i].Stage)}, global::NetDsl.Head.{plan.Loss.Name}, {CodeWriter.Literal(plan.Heads[i].Weight)}, "
+                 + $"TrainingOnly: {(i > 0 ? "true" : "false")}),");
+        w.Line("    },");
+        w.Line("};");
         w.Line();
         w.Line("private static readonly global::NetDsl.Runtime.WorkspaceLayout s_layout = new(");
-        w.Line($"    WorkspaceSlots.PerSample, WorkspaceSlots.Input, {plan.Input.Size}, WorkspaceSlots.Logits, {plan.Classes}, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker);");
+        w.Line($"    WorkspaceSlots.PerSample, WorkspaceSlots.Input, {plan.Input.Size}, WorkspaceSlots.Logits, {plan.Logits.Out.Size}, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker)");
+        w.Line($"    {{ Targets = {Targets(plan)} }};");
         w.Line();
         w.Line("/// <summary>The compile-time summary: shapes, parameters, multiply-adds and receptive fields per layer.</summary>");
         w.Line(CodeWriter.GeneratedCode);
@@ -126,7 +138,7 @@ internal static class LayoutEmitter
         w.Line("/// <summary>Every device buffer of a GPU training run, carved from one allocation (see ArenaLayout.ForTraining).</summary>");
         w.Line(CodeWriter.GeneratedCode);
         w.Line("public static global::NetDsl.Runtime.ArenaLayout Arena => global::NetDsl.Runtime.ArenaLayout.ForTraining(ParameterSlices.Count, ParameterSlices.Trainable,");
-        w.Line("    WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed);");
+        w.Line("    WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed, s_layout.Targets);");
         w.Line();
         w.Line(CodeWriter.GeneratedCode);
         w.Line("global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;");
@@ -180,6 +192,8 @@ internal static class LayoutEmitter
         }
         w.Close();
     }
+
+    private static string Targets(NetworkPlan plan) => plan.Loss.Targets(plan.Logits.Out, plan.Spec.IgnoreLabel);
 
     private static string Dims(Shape s) => CodeWriter.Join(s.C, s.H, s.W);
 }

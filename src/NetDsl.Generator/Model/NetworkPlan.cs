@@ -50,17 +50,30 @@ internal sealed record GradientEdge(int Consumer, int InputIndex, int Producer, 
 /// <summary>A network-level stage: its nodes [First, First + Count) and its output node (its input, if it built nothing).</summary>
 internal sealed record StagePlan(string Name, string Accessibility, int First, int Count, int Output);
 
+/// <summary>
+/// One loss: the node whose output it reads, the stage that names it, its weight, and the slot of its probabilities
+/// (-1 when the head keeps none). Heads after the first are auxiliary: trained only, and their nodes come last.
+/// </summary>
+internal sealed record HeadPlan(int Node, string Stage, double Weight, int ProbabilitySlot);
+
 /// <summary>The checked network: what the emitters need and nothing else.</summary>
 internal sealed record NetworkPlan(
     NetworkSpec Spec, Shape Input, EquatableArray<NodePlan> Nodes, EquatableArray<GradientEdge> Edges, EquatableArray<StagePlan> Stages,
-    int ParameterCount, int TrainableCount, int ActivationsPerSample, int ProbabilitySlot, int ScratchPerWorker, int ReductionPerWorker,
+    EquatableArray<HeadPlan> Heads, int ParameterCount, int TrainableCount, int ActivationsPerSample, int ScratchPerWorker, int ReductionPerWorker,
     EquatableArray<DiagnosticInfo> Diagnostics)
 {
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
     /// <summary>Layers in execution order (the input node excluded).</summary>
     public System.Collections.Generic.IEnumerable<NodePlan> Layers => Nodes.Skip(1);
-    public NodePlan Logits => Nodes[Nodes.Count - 1];
-    public int Classes => (int)Logits.Out.Size;
+    /// <summary>The network's output: what the main head reads and prediction returns.</summary>
+    public NodePlan Logits => Nodes[Heads[0].Node];
+    /// <summary>The main head's probabilities slot (-1 when it keeps none).</summary>
+    public int ProbabilitySlot => Heads[0].ProbabilitySlot;
+    public Heads.Head Loss => Generator.Heads.Head.Named(Spec.Head);
+    public int Classes => Loss.Classes(Logits.Out);
+    /// <summary>Nodes that only feed auxiliary heads: they run in training only, after every node of the main path.</summary>
+    public bool IsAuxiliary(NodePlan node) => node.Id > Heads[0].Node;
+    public bool HasAuxiliaryHeads => Heads.Count > 1;
     public System.Collections.Generic.IEnumerable<TensorPlan> Tensors => Nodes.SelectMany(n => n.Tensors).OrderBy(t => t.Offset);
 
     /// <summary>Where <paramref name="consumer"/> sends the gradient of its input <paramref name="input"/>; null when none is needed.</summary>

@@ -16,10 +16,16 @@ internal sealed record LayerSpec(string Stage, int Index, string Kind, string? N
 /// <summary>[Use&lt;Block&gt;(arguments)]: a block class, its arguments, the first copy's stride and the number of copies.</summary>
 internal sealed record UseArgs(string? Block, EquatableArray<int> Arguments, int Stride, int Repeat) : Layers.LayerArgs;
 
-/// <summary>A stage property: its name, accessibility (the implementation repeats it), input and layers.</summary>
+/// <summary>
+/// A stage property: its name, accessibility (the implementation repeats it), input and layers. An auxiliary head
+/// has its loss weight (<see cref="AuxiliaryWeight"/>); other stages have none.
+/// </summary>
 internal sealed record StageSpec(
     string Name, string Accessibility, int FirstLayer, int LayerCount, string? From, bool IsProjection,
-    LocationInfo? Location, LocationInfo? FromLocation);
+    LocationInfo? Location, LocationInfo? FromLocation, double? AuxiliaryWeight = null)
+{
+    public bool IsAuxiliary => AuxiliaryWeight is not null;
+}
 
 /// <summary>The stages and layers of a network or block class, in declaration order.</summary>
 internal sealed record BodySpec(EquatableArray<StageSpec> Stages, EquatableArray<LayerSpec> Layers);
@@ -32,8 +38,9 @@ internal sealed record BlockSpec(string FullName, string Name, EquatableArray<st
 /// Everything the generator read from one [Network] class. Holds no symbols or syntax, so it caches. Blocks from
 /// referenced assemblies are read here; blocks declared in source arrive through their own pipeline step.
 /// </summary>
+/// <param name="Head">The [Network] Head's enum member name (a <see cref="Heads.Head"/>'s name), or its number when it names none.</param>
 internal sealed record NetworkSpec(
-    string? Namespace, string ClassName, EquatableArray<int> Input, int Head, LocationInfo? Location,
+    string? Namespace, string ClassName, EquatableArray<int> Input, string Head, int IgnoreLabel, LocationInfo? Location,
     BodySpec Body, EquatableArray<BlockSpec> ReferencedBlocks,
     EquatableArray<DiagnosticInfo> Diagnostics, bool Incomplete)
 {

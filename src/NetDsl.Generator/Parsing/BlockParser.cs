@@ -21,6 +21,8 @@ internal static class BlockParser
         var parameters = attribute is { ConstructorArguments.Length: > 0 } ? LayerReader.Strings(attribute.ConstructorArguments[0]) : System.Array.Empty<string>();
         // Blocks nested in blocks are not supported yet: a Use inside a block is reported when the block is instantiated.
         var body = BodyParser.Parse(type, diagnostics, new List<INamedTypeSymbol>(), ct, ref incomplete);
+        foreach (var stage in body.Stages.Where(s => s.IsAuxiliary))
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.Catalog.AuxiliaryHeadInBlock, stage.Location, type.Name, stage.Name));
         return new BlockSpec(type.ToDisplayString(), type.Name, parameters.ToEquatableArray(), body,
             diagnostics.ToEquatableArray(), incomplete, location);
     }

@@ -25,6 +25,7 @@ internal static class BodyParser
             string? from = null;
             LocationInfo? fromLocation = null;
             bool projection = false;
+            double? auxiliary = null;
             foreach (var attribute in property.GetAttributes())
             {
                 switch (attribute.AttributeClass?.ToDisplayString())
@@ -36,6 +37,10 @@ internal static class BodyParser
                         continue;
                     case "NetDsl.ProjectionAttribute":
                         projection = true;
+                        continue;
+                    case "NetDsl.AuxiliaryHeadAttribute":
+                        auxiliary = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Weight").Value.Value is double weight
+                            ? weight : Heads.Head.DefaultAuxiliaryWeight;
                         continue;
                 }
                 var layer = LayerReader.Read(property.Name, layers.Count - first, attribute, ct, ref incomplete, out var block);
@@ -53,7 +58,7 @@ internal static class BodyParser
                 diagnostics.Add(DiagnosticInfo.Create(Catalog.StageNotPartial, location, property.Name, problem));
             else if (count == 0 && !incomplete)
                 diagnostics.Add(DiagnosticInfo.Create(Catalog.EmptyStage, location, property.Name));
-            stages.Add(new StageSpec(property.Name, Accessibility(property.DeclaredAccessibility), first, count, from, projection, location, fromLocation));
+            stages.Add(new StageSpec(property.Name, Accessibility(property.DeclaredAccessibility), first, count, from, projection, location, fromLocation, auxiliary));
         }
         return new BodySpec(stages.ToEquatableArray(), layers.ToEquatableArray());
     }

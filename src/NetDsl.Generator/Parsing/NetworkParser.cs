@@ -34,7 +34,9 @@ internal static class NetworkParser
 
         bool incomplete = networkAttribute.AttributeConstructor is null;
         var input = ReadInput(networkAttribute, ref incomplete);
-        int head = networkAttribute.NamedArguments.FirstOrDefault(a => a.Key == "Head").Value.Value is int h ? h : 0;
+        string head = ReadHead(networkAttribute);
+        int ignoreLabel = networkAttribute.NamedArguments.FirstOrDefault(a => a.Key == "IgnoreLabel").Value.Value is int ignore
+            ? ignore : Heads.Head.DefaultIgnoreLabel;
 
         var blocks = new List<INamedTypeSymbol>();
         var body = BodyParser.Parse(type, diagnostics, blocks, ct, ref incomplete);
@@ -44,7 +46,16 @@ internal static class NetworkParser
             .GroupBy(b => b.ToDisplayString()).Select(g => BlockParser.Parse(g.First(), ct)).ToEquatableArray();
 
         string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
-        return new NetworkSpec(ns, type.Name, input, head, attributeLocation, body, referenced, diagnostics.ToEquatableArray(), incomplete);
+        return new NetworkSpec(ns, type.Name, input, head, ignoreLabel, attributeLocation, body, referenced, diagnostics.ToEquatableArray(), incomplete);
+    }
+
+    /// <summary>The Head enum member's name; its number when it names no member (a cast), which the checker reports.</summary>
+    private static string ReadHead(AttributeData attribute)
+    {
+        var value = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Head").Value;
+        if (value.Value is not int number) return Heads.Head.Default;
+        return value.Type?.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, number))?.Name
+            ?? number.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static EquatableArray<int> ReadInput(AttributeData attribute, ref bool incomplete)

@@ -44,6 +44,13 @@ public static class Join
         TensorPrimitives.Add(destination, source, destination);
     }
 
+    /// <summary>destination += scale · source: an auxiliary head's weighted loss added to the total.</summary>
+    public static void AccumulateScaled<T>(Span<T> destination, ReadOnlySpan<T> source, T scale) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check.Length(source.Length, destination.Length, nameof(source));
+        TensorPrimitives.MultiplyAdd(source, scale, destination, destination);
+    }
+
     /// <summary>destination = source.</summary>
     public static void Copy<T>(Span<T> destination, ReadOnlySpan<T> source) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -18,7 +18,9 @@ public struct NetDslArgs
     public CUdeviceptr Scratch;
     public CUdeviceptr Reductions;
     public CUdeviceptr Labels;
+    public CUdeviceptr Targets;
     public CUdeviceptr Losses;
+    public CUdeviceptr HeadLosses;
     public int N;
     public int Capacity;
     public int BatchSize;

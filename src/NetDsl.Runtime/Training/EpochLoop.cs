@@ -6,8 +6,8 @@ namespace NetDsl.Runtime.Training;
 /// <summary>Runs batches [first, last) of a sample order, reporting each as it finishes, in order.</summary>
 internal delegate void BatchRunner(IBatchSource data, int[] order, int first, int last, CancellationToken ct, BatchFinished finished);
 
-/// <param name="ranks">Per sample, how many classes rank above the true label.</param>
-internal delegate void BatchFinished(int batch, ReadOnlySpan<float> losses, ReadOnlySpan<int> ranks);
+/// <param name="scores">Per sample, what its loss counted and how its true classes ranked.</param>
+internal delegate void BatchFinished(int batch, ReadOnlySpan<float> losses, ReadOnlySpan<SampleScore> scores);
 
 /// <summary>
 /// What an epoch and an evaluation are around the batches, shared by the CPU and GPU trainers: compatibility checks,
@@ -71,23 +71,15 @@ internal sealed class EpochLoop
     public static ReadOnlySpan<int> Indices(int[] order, int batch, int batchSize) =>
         order.AsSpan(batch * batchSize, Math.Min(batchSize, order.Length - batch * batchSize));
 
-    /// <summary>Throws unless the labels are classes of the data set.</summary>
-    public static void CheckLabels(ReadOnlySpan<int> labels, int classes)
-    {
-        foreach (int label in labels)
-            if ((uint)label >= (uint)classes)
-                throw new InvalidDataException($"The data set produced label {label}, outside its {classes} classes.");
-    }
-
     private static int Batches(IBatchSource data, int batchSize) => (int)((data.Count + (long)batchSize - 1) / batchSize);
 
     private static void Check(NetworkDescription description, IBatchSource data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.SampleShape != description.Input || data.Classes != description.Classes)
+        if (data.SampleShape != description.Input || !description.Targets.Accepts(data.Targets))
             throw new ArgumentException(
-                $"The data has samples of shape {data.SampleShape} in {data.Classes} classes, but network '{description.Name}' " +
-                $"takes {description.Input} in {description.Classes} classes.", nameof(data));
+                $"The data has samples of shape {data.SampleShape} with {data.Targets}, but network '{description.Name}' " +
+                $"takes {description.Input} with {description.Targets}.", nameof(data));
         if (data.Count == 0) throw new ArgumentException("The data set is empty.", nameof(data));
     }
 }

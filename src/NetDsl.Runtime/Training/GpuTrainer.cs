@@ -20,7 +20,7 @@ public sealed class GpuTrainer : ITrainer, IDisposable
     private readonly IKernelBuffer _arena;
     private readonly long[] _offsets;
     private readonly Slot[] _slots;
-    private readonly int[] _ranks;
+    private readonly SampleScore[] _scores;
     private readonly EpochLoop _loop = new();
     private NetDslArgs _args;
     private long _optimizerSteps;
@@ -49,12 +49,12 @@ public sealed class GpuTrainer : ITrainer, IDisposable
         {
             Activations = At(ArenaRegion.Activations), Gradients = At(ArenaRegion.Gradients), Parameters = At(ArenaRegion.Parameters),
             ParameterGradients = At(ArenaRegion.ParameterGradients), Scratch = At(ArenaRegion.Scratch), Reductions = At(ArenaRegion.Reductions),
-            Labels = At(ArenaRegion.Labels), Losses = At(ArenaRegion.Losses), Step = At(ArenaRegion.Step),
+            Labels = At(ArenaRegion.Labels), Targets = At(ArenaRegion.Targets), Losses = At(ArenaRegion.Losses), HeadLosses = At(ArenaRegion.HeadLosses), Step = At(ArenaRegion.Step),
             OptimizerState = At(ArenaRegion.OptimizerState), Capacity = batchSize, TrainableCount = description.TrainableParameterCount,
         };
         _optimizer.SetArguments(ref _args);
         _slots = [new Slot(backend, network.Layout, batchSize), new Slot(backend, network.Layout, batchSize)];
-        _ranks = new int[batchSize];
+        _scores = new SampleScore[batchSize];
     }
 
     public ICpuNetwork Network { get; }
@@ -136,19 +136,15 @@ public sealed class GpuTrainer : ITrainer, IDisposable
         {
             var slot = _slots[batch % 2];
             int n = Count(batch);
-            data.Fill(EpochLoop.Indices(order, batch, BatchSize), slot.Inputs(n), slot.Labels(n));
-            EpochLoop.CheckLabels(slot.Labels(n), data.Classes);
+            BatchTargets.Fill(data, Network.Layout.Targets, EpochLoop.Indices(order, batch, BatchSize), slot.Inputs(n), slot.Labels(n), slot.Targets(n));
         }
         void Finish(int batch)
         {
             var slot = _slots[batch % 2];
             int n = Count(batch);
             slot.Done.Wait();
-            var logits = slot.Logits(n);
-            var labels = slot.Labels(n);
-            int classes = Network.Layout.Classes;
-            for (int i = 0; i < n; i++) _ranks[i] = ParallelPass.RankOf(logits.Slice(i * classes, classes), labels[i]);
-            finished(batch, slot.Losses(n), _ranks.AsSpan(0, n));
+            BatchTargets.Score(Network.Layout.Targets, Network.Layout.OutputSize, slot.Logits(n), slot.Labels(n), _scores.AsSpan(0, n));
+            finished(batch, slot.Losses(n), _scores.AsSpan(0, n));
         }
 
         if (first >= last) return;
@@ -232,7 +228,9 @@ public sealed class GpuTrainer : ITrainer, IDisposable
         var args = _args;
         (args.N, args.BatchSize, args.Training) = (n, n, training ? 1 : 0);
         _backend.CopyToDevice(_args.Activations + (ulong)(4L * layout.InputOffset * BatchSize), slot.Pointer(slot.InputsAt), 4L * n * layout.InputSize);
-        _backend.CopyToDevice(_args.Labels, slot.Pointer(slot.LabelsAt), 4L * n);
+        _backend.CopyToDevice(_args.Labels, slot.Pointer(slot.LabelsAt), 4L * n * layout.Targets.LabelsPerSample);
+        if (layout.Targets.ValuesPerSample > 0)
+            _backend.CopyToDevice(_args.Targets, slot.Pointer(slot.TargetsAt), 4L * n * layout.Targets.ValuesPerSample);
         if (training)
         {
             _backend.CopyToDevice(_args.Step, slot.Pointer(slot.StepAt), Marshal.SizeOf<NetDslStep>());
@@ -245,7 +243,7 @@ public sealed class GpuTrainer : ITrainer, IDisposable
             Launch(new CudaLaunch(_optimizer.Kernel, 0, args.TrainableCount), n, args);
         }
         _backend.CopyToHost(slot.Pointer(slot.LossesAt), _args.Losses, 4L * n);
-        _backend.CopyToHost(slot.Pointer(slot.LogitsAt), _args.Activations + (ulong)(4L * layout.LogitsOffset * BatchSize), 4L * n * layout.Classes);
+        _backend.CopyToHost(slot.Pointer(slot.LogitsAt), _args.Activations + (ulong)(4L * layout.LogitsOffset * BatchSize), 4L * n * layout.OutputSize);
     }
 
     private void Launch(CudaLaunch launch, int n, in NetDslArgs args)
@@ -281,22 +279,24 @@ public sealed class GpuTrainer : ITrainer, IDisposable
     private sealed class Slot : IDisposable
     {
         private readonly IHostBuffer _host;
-        private readonly int _inputSize, _classes;
+        private readonly int _inputSize, _outputs, _labels, _targets;
 
         public Slot(IKernelBackend backend, WorkspaceLayout layout, int capacity)
         {
+            (_inputSize, _outputs, _labels, _targets) = (layout.InputSize, layout.OutputSize, layout.Targets.LabelsPerSample, layout.Targets.ValuesPerSample);
             InputsAt = 0;
             LabelsAt = Align(InputsAt + 4L * capacity * layout.InputSize);
-            StepAt = Align(LabelsAt + 4L * capacity);
+            TargetsAt = Align(LabelsAt + 4L * capacity * _labels);
+            StepAt = Align(TargetsAt + 4L * capacity * _targets);
             LossesAt = Align(StepAt + Marshal.SizeOf<NetDslStep>());
             LogitsAt = Align(LossesAt + 4L * capacity);
-            _host = backend.AllocateHost(LogitsAt + 4L * capacity * layout.Classes);
-            (_inputSize, _classes) = (layout.InputSize, layout.Classes);
+            _host = backend.AllocateHost(LogitsAt + 4L * capacity * _outputs);
             Done = backend.CreateEvent();
         }
 
         public long InputsAt { get; }
         public long LabelsAt { get; }
+        public long TargetsAt { get; }
         public long StepAt { get; }
         public long LossesAt { get; }
         public long LogitsAt { get; }
@@ -306,9 +306,10 @@ public sealed class GpuTrainer : ITrainer, IDisposable
 
         public nint Pointer(long offset) => _host.Pointer + (nint)offset;
         public Span<float> Inputs(int n) => _host.Span<float>(InputsAt, n * _inputSize);
-        public Span<int> Labels(int n) => _host.Span<int>(LabelsAt, n);
+        public Span<int> Labels(int n) => _host.Span<int>(LabelsAt, n * _labels);
+        public Span<float> Targets(int n) => _host.Span<float>(TargetsAt, n * _targets);
         public Span<float> Losses(int n) => _host.Span<float>(LossesAt, n);
-        public Span<float> Logits(int n) => _host.Span<float>(LogitsAt, n * _classes);
+        public Span<float> Logits(int n) => _host.Span<float>(LogitsAt, n * _outputs);
         public NetDslStep StepValues { set => _host.Span<NetDslStep>(StepAt, 1)[0] = value; }
 
         private static long Align(long bytes) => (bytes + 63) / 64 * 64;

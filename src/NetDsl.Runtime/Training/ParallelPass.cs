@@ -2,7 +2,7 @@ namespace NetDsl.Runtime.Training;
 
 /// <summary>
 /// Runs the network over the first samples of one workspace, split into contiguous, even ranges, one per worker,
-/// and ranks each sample's true label among its logits for top-k accuracy.
+/// and scores each sample's outputs against its targets.
 /// </summary>
 internal sealed class ParallelPass
 {
@@ -17,13 +17,13 @@ internal sealed class ParallelPass
         _parameters = parameters;
         _runWorker = RunWorker;
         Workspace = new Workspace<float>(network.Layout, parameters.Length, capacity, workers);
-        LabelRanks = new int[capacity];
+        Scores = new SampleScore[capacity];
     }
 
     public Workspace<float> Workspace { get; }
 
-    /// <summary>Per sample, how many classes rank above the true label (0: top-1 correct). Set when the workspace has labels.</summary>
-    public int[] LabelRanks { get; }
+    /// <summary>Per sample, what its loss counted and how its true classes ranked. Set when the workspace has labels.</summary>
+    public SampleScore[] Scores { get; }
 
     /// <summary>Forward (and backward) over samples [0, count); a batch smaller than the worker count leaves some ranges empty.</summary>
     public void Run(int count, bool backward)
@@ -35,29 +35,10 @@ internal sealed class ParallelPass
     private void RunWorker(int worker, int n0, int n1)
     {
         _network.Forward<float>(_parameters, Workspace, worker, n0, n1);
-        if (Workspace.HasLabels) RankLabels(n0, n1);
+        if (Workspace.HasLabels) Score(n0, n1);
         if (_backward) _network.Backward<float>(_parameters, Workspace, worker, n0, n1);
     }
 
-    private void RankLabels(int n0, int n1)
-    {
-        var logits = Workspace.Logits(n0, n1);
-        int classes = Workspace.Layout.Classes;
-        for (int n = n0; n < n1; n++)
-            LabelRanks[n] = RankOf(logits.Slice((n - n0) * classes, classes), Workspace.Labels[n]);
-    }
-
-    /// <summary>
-    /// The position of <paramref name="label"/> when the logits are sorted in descending order, ties broken by class
-    /// index as argmax does. A NaN logit for the label ranks last. The label must be a valid class.
-    /// </summary>
-    internal static int RankOf(ReadOnlySpan<float> logits, int label)
-    {
-        float target = logits[label];
-        if (float.IsNaN(target)) return logits.Length;
-        int rank = 0;
-        for (int c = 0; c < logits.Length; c++)
-            if (logits[c] > target || (logits[c] == target && c < label)) rank++;
-        return rank;
-    }
+    private void Score(int n0, int n1) =>
+        BatchTargets.Score(Workspace.Layout.Targets, Workspace.Layout.OutputSize, Workspace.Logits(n0, n1), Workspace.LabelsOf(n0, n1), Scores.AsSpan(n0, n1 - n0));
 }

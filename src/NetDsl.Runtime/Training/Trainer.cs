@@ -33,10 +33,10 @@ public sealed class Trainer : ITrainer
             throw new ArgumentException(
                 $"Network '{description.Name}' has {description.ParameterCount} parameters, but the buffer holds {parameters.Length}.",
                 nameof(parameters));
-        if (network.Layout.InputSize != description.Input.Size || network.Layout.Classes != description.Classes)
+        if (network.Layout.InputSize != description.Input.Size || network.Layout.Targets != description.Targets)
             throw new ArgumentException(
                 $"Network '{description.Name}' is inconsistent: its layout takes {network.Layout.InputSize} inputs and " +
-                $"{network.Layout.Classes} classes, its description {description.Input} = {description.Input.Size} inputs and {description.Classes} classes.",
+                $"{network.Layout.Targets}, its description {description.Input} = {description.Input.Size} inputs and {description.Targets}.",
                 nameof(network));
 
         Network = network;
@@ -82,7 +82,7 @@ public sealed class Trainer : ITrainer
                 pass.Workspace.Training = false;
                 pass.Workspace.HasLabels = true;
                 pass.Run(count, backward: false);
-                finished(batch, pass.Workspace.Losses.AsSpan(0, count), pass.LabelRanks.AsSpan(0, count));
+                finished(batch, pass.Workspace.Losses.AsSpan(0, count), pass.Scores.AsSpan(0, count));
             }
         });
     }
@@ -104,18 +104,18 @@ public sealed class Trainer : ITrainer
             if (Schedule is not null) Optimizer.LearningRate = Schedule.At(Step);
             Optimizer.Step(Parameters.AsSpan(0, trainable), ws.ReduceParameterGradients().AsSpan(0, trainable));
             Step++;
-            finished(batch, ws.Losses.AsSpan(0, count), _training.LabelRanks.AsSpan(0, count));
+            finished(batch, ws.Losses.AsSpan(0, count), _training.Scores.AsSpan(0, count));
         }
     }
 
-    /// <summary>Logits (before softmax) for the samples stored back to back in <paramref name="inputs"/>.</summary>
+    /// <summary>The network's outputs (logits, before any softmax) for the samples stored back to back in <paramref name="inputs"/>.</summary>
     public void Predict(ReadOnlySpan<float> inputs, Span<float> logits)
     {
-        int inputSize = Network.Layout.InputSize, classes = Network.Layout.Classes;
+        int inputSize = Network.Layout.InputSize, classes = Network.Layout.OutputSize;
         int samples = inputs.Length / inputSize;
         if (inputs.Length != samples * inputSize || logits.Length != samples * classes)
             throw new ArgumentException(
-                $"Expected whole samples of {inputSize} inputs and room for {classes} logits each; got {inputs.Length} inputs and {logits.Length} logits.");
+                $"Expected whole samples of {inputSize} inputs and room for {classes} outputs each; got {inputs.Length} inputs and {logits.Length} logits.");
         var ws = _training.Workspace;
         ws.Training = false;
         ws.HasLabels = false;
@@ -158,9 +158,7 @@ public sealed class Trainer : ITrainer
     {
         var ws = pass.Workspace;
         int count = indices.Length;
-        var labels = ws.Labels.AsSpan(0, count);
-        data.Fill(indices, ws.Input(0, count), labels);
-        EpochLoop.CheckLabels(labels, data.Classes);
+        BatchTargets.Fill(data, ws.Layout.Targets, indices, ws.Input(0, count), ws.LabelsOf(0, count), ws.TargetsOf(0, count));
         ws.BatchSize = count;
         return count;
     }

@@ -87,10 +87,18 @@ partial class FusedPools : global::NetDsl.Runtime.ICpuNetwork
             new("A", 0, 3, new(3, 6, 6)),
             new("B", 3, 3, new(4, 3, 3)),
             new("Head", 6, 2, new(3, 1, 1)),
-        });
+        })
+    {
+        Targets = global::NetDsl.TargetSpec.Class(3),
+        Heads = new global::NetDsl.HeadInfo[]
+        {
+            new("Head", global::NetDsl.Head.SoftmaxCrossEntropy, 1, TrainingOnly: false),
+        },
+    };
 
     private static readonly global::NetDsl.Runtime.WorkspaceLayout s_layout = new(
-        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 288, WorkspaceSlots.Logits, 3, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker);
+        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 288, WorkspaceSlots.Logits, 3, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker)
+        { Targets = global::NetDsl.TargetSpec.Class(3) };
 
     /// <summary>The compile-time summary: shapes, parameters, multiply-adds and receptive fields per layer.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
@@ -105,7 +113,7 @@ partial class FusedPools : global::NetDsl.Runtime.ICpuNetwork
     /// <summary>Every device buffer of a GPU training run, carved from one allocation (see ArenaLayout.ForTraining).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public static global::NetDsl.Runtime.ArenaLayout Arena => global::NetDsl.Runtime.ArenaLayout.ForTraining(ParameterSlices.Count, ParameterSlices.Trainable,
-        WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed);
+        WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed, s_layout.Targets);
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;

@@ -100,10 +100,18 @@ partial class LeNet5 : global::NetDsl.Runtime.ICpuNetwork
             new("F5", 6, 2, new(120, 1, 1)),
             new("F6", 8, 2, new(84, 1, 1)),
             new("Logits", 10, 1, new(10, 1, 1)),
-        });
+        })
+    {
+        Targets = global::NetDsl.TargetSpec.Class(10),
+        Heads = new global::NetDsl.HeadInfo[]
+        {
+            new("Logits", global::NetDsl.Head.SoftmaxCrossEntropy, 1, TrainingOnly: false),
+        },
+    };
 
     private static readonly global::NetDsl.Runtime.WorkspaceLayout s_layout = new(
-        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 784, WorkspaceSlots.Logits, 10, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker);
+        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 784, WorkspaceSlots.Logits, 10, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker)
+        { Targets = global::NetDsl.TargetSpec.Class(10) };
 
     /// <summary>The compile-time summary: shapes, parameters, multiply-adds and receptive fields per layer.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
@@ -118,7 +126,7 @@ partial class LeNet5 : global::NetDsl.Runtime.ICpuNetwork
     /// <summary>Every device buffer of a GPU training run, carved from one allocation (see ArenaLayout.ForTraining).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public static global::NetDsl.Runtime.ArenaLayout Arena => global::NetDsl.Runtime.ArenaLayout.ForTraining(ParameterSlices.Count, ParameterSlices.Trainable,
-        WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed);
+        WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed, s_layout.Targets);
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;

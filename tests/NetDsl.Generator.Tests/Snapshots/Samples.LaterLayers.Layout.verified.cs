@@ -117,10 +117,18 @@ partial class LaterLayers : global::NetDsl.Runtime.ICpuNetwork
             new("Up", 9, 2, new(6, 8, 16)),
             new("Probabilities", 11, 2, new(6, 16, 32)),
             new("Logits", 13, 2, new(10, 1, 1)),
-        });
+        })
+    {
+        Targets = global::NetDsl.TargetSpec.Class(10),
+        Heads = new global::NetDsl.HeadInfo[]
+        {
+            new("Logits", global::NetDsl.Head.SoftmaxCrossEntropy, 1, TrainingOnly: false),
+        },
+    };
 
     private static readonly global::NetDsl.Runtime.WorkspaceLayout s_layout = new(
-        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 1024, WorkspaceSlots.Logits, 10, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker);
+        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 1024, WorkspaceSlots.Logits, 10, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker)
+        { Targets = global::NetDsl.TargetSpec.Class(10) };
 
     /// <summary>The compile-time summary: shapes, parameters, multiply-adds and receptive fields per layer.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
@@ -135,7 +143,7 @@ partial class LaterLayers : global::NetDsl.Runtime.ICpuNetwork
     /// <summary>Every device buffer of a GPU training run, carved from one allocation (see ArenaLayout.ForTraining).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public static global::NetDsl.Runtime.ArenaLayout Arena => global::NetDsl.Runtime.ArenaLayout.ForTraining(ParameterSlices.Count, ParameterSlices.Trainable,
-        WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed);
+        WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed, s_layout.Targets);
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;

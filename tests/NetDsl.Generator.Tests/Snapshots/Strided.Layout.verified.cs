@@ -85,10 +85,18 @@ partial class Strided : global::NetDsl.Runtime.ICpuNetwork
             new("Down", 1, 2, new(8, 9, 9)),
             new("Pool", 3, 2, new(8, 4, 4)),
             new("Head", 5, 4, new(4, 1, 1)),
-        });
+        })
+    {
+        Targets = global::NetDsl.TargetSpec.Class(4),
+        Heads = new global::NetDsl.HeadInfo[]
+        {
+            new("Head", global::NetDsl.Head.SoftmaxCrossEntropy, 1, TrainingOnly: false),
+        },
+    };
 
     private static readonly global::NetDsl.Runtime.WorkspaceLayout s_layout = new(
-        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 867, WorkspaceSlots.Logits, 4, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker);
+        WorkspaceSlots.PerSample, WorkspaceSlots.Input, 867, WorkspaceSlots.Logits, 4, WorkspaceSlots.ScratchPerWorker, WorkspaceSlots.ReductionPerWorker)
+        { Targets = global::NetDsl.TargetSpec.Class(4) };
 
     /// <summary>The compile-time summary: shapes, parameters, multiply-adds and receptive fields per layer.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
@@ -103,7 +111,7 @@ partial class Strided : global::NetDsl.Runtime.ICpuNetwork
     /// <summary>Every device buffer of a GPU training run, carved from one allocation (see ArenaLayout.ForTraining).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     public static global::NetDsl.Runtime.ArenaLayout Arena => global::NetDsl.Runtime.ArenaLayout.ForTraining(ParameterSlices.Count, ParameterSlices.Trainable,
-        WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed);
+        WorkspaceSlots.ReductionPerWorker, WorkspaceSlots.PerSample, CudaProgram.ScratchPerSample, CudaProgram.ScratchFixed, s_layout.Targets);
 
     [global::System.CodeDom.Compiler.GeneratedCode("NetDsl.Generator", "0.1.0")]
     global::NetDsl.Runtime.ArenaLayout global::NetDsl.Runtime.IGpuNetwork.GpuArena => Arena;

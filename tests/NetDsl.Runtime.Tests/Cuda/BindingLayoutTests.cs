@@ -90,7 +90,7 @@ public sealed partial class BindingLayoutTests
         }
         long cSize = (cOffset + cAlignment - 1) / cAlignment * cAlignment;
         Assert.Equal(cSize, Unsafe.SizeOf<NetDslArgs>());
-        Assert.Equal(128 + 8 * LaunchValues.Capacity, cSize);
+        Assert.Equal(144 + 8 * LaunchValues.Capacity, cSize);
     }
 
     /// <summary>Where a field really sits: set it to a marker in a zeroed struct and find the marker's bytes.</summary>

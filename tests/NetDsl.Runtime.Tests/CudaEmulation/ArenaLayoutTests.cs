@@ -34,7 +34,10 @@ public sealed class ArenaLayoutTests
                 ArenaRegion.OptimizerState => 2L * description.TrainableParameterCount,
                 ArenaRegion.Step => 6,
                 ArenaRegion.Reductions => layout.ReductionPerWorker,
-                ArenaRegion.Labels or ArenaRegion.Losses => capacity,
+                ArenaRegion.Labels => (long)description.Targets.LabelsPerSample * capacity,
+                ArenaRegion.Targets => (long)description.Targets.ValuesPerSample * capacity,
+                ArenaRegion.Losses => capacity,
+                ArenaRegion.HeadLosses => 2L * capacity,
                 ArenaRegion.Activations or ArenaRegion.Gradients => (long)layout.ActivationsPerSample * capacity,
                 _ => program.ScratchFloats(capacity),
             };

@@ -33,5 +33,11 @@ internal static class EmulatedNetworks
             ["GeneralConvolutions"] = (() => new GeneralConvolutions(), GeneralConvolutions.CudaProgram),
             ["Transposed"] = (() => new Transposed(), Transposed.CudaProgram),
             ["Upsampled"] = (() => new Upsampled(), Upsampled.CudaProgram),
+            // Heads: per-pixel, regression and multi-label losses, and auxiliary classifiers.
+            ["PixelHead"] = (() => new PixelHead(), PixelHead.CudaProgram),
+            ["SquaredErrorHead"] = (() => new SquaredErrorHead(), SquaredErrorHead.CudaProgram),
+            ["AbsoluteErrorHead"] = (() => new AbsoluteErrorHead(), AbsoluteErrorHead.CudaProgram),
+            ["MultiLabelHead"] = (() => new MultiLabelHead(), MultiLabelHead.CudaProgram),
+            ["AuxiliaryHeads"] = (() => new AuxiliaryHeads(), AuxiliaryHeads.CudaProgram),
         };
 }

@@ -41,19 +41,20 @@ internal static class EmulatedTrainingStep
         var cpuGradients = cpu.Gradients();
         var ws = cpu.Workspace;
         float[] cpuLosses = ws.Losses[..batch], cpuLogits = ws.Logits(0, batch).ToArray();
-        int[] labels = ws.Labels[..batch];
+        int[] labels = ws.LabelsOf(0, batch).ToArray();
+        float[] targets = ws.TargetsOf(0, batch).ToArray();
         ulong seed = ws.StepSeed;
 
         using var module = EmulatedCudaModule.Compile(program.Source, CudaEmulationSource.KernelsDirectory);
         module.RoundTf32(false);
-        var gpu = Run(module, net, program, parameters, input, labels, seed, training: true, program.Forward.Concat(program.Backward));
+        var gpu = Run(module, net, program, parameters, input, batch, labels, targets, seed, training: true, program.Forward.Concat(program.Backward));
         Compare(name + " losses", exactLosses, cpuLosses, gpu.Losses, FloatFloor, 1, minimumScale: 1);
         Compare(name + " logits", exactLogits, cpuLogits, gpu.Logits, FloatFloor, 1, minimumScale: 1e-6);
         Compare(name + " parameter gradients", exactGradients, cpuGradients, gpu.ParameterGradients, 10 * FloatFloor, 1, minimumScale: 1e-6);
 
         if (!program.Source.Contains("on tensor cores", StringComparison.Ordinal)) return;
         module.RoundTf32(true);
-        var rounded = Run(module, net, program, parameters, input, labels, seed, training: true, program.Forward);
+        var rounded = Run(module, net, program, parameters, input, batch, labels, targets, seed, training: true, program.Forward);
         Compare(name + " losses (TF32)", exactLosses, cpuLosses, rounded.Losses, Tf32Floor, Tf32OverFloat, minimumScale: 1);
         Compare(name + " logits (TF32)", exactLogits, cpuLogits, rounded.Logits, Tf32Floor, Tf32OverFloat, minimumScale: 1e-6);
         Assert.NotEqual(gpu.Logits, rounded.Logits);   // the rounding was on
@@ -70,23 +71,23 @@ internal static class EmulatedTrainingStep
     public sealed record GpuStep(float[] Losses, float[] Logits, float[] ParameterGradients);
 
     /// <summary>The launches on emulated buffers laid out as the CPU workspace; returns losses, logits and parameter gradients.</summary>
-    public static GpuStep Run(EmulatedCudaModule module, ICpuNetwork net, CudaProgram program, float[] initialParameters, float[] input, int[] labels,
-        ulong seed, bool training, IEnumerable<CudaLaunch> launches)
+    public static GpuStep Run(EmulatedCudaModule module, ICpuNetwork net, CudaProgram program, float[] initialParameters, float[] input, int batch,
+        int[] labels, float[] targets, ulong seed, bool training, IEnumerable<CudaLaunch> launches)
     {
-        int batch = labels.Length;
         var layout = net.Layout;
         float[] parameters = (float[])initialParameters.Clone();   // training updates running statistics
         float[] activations = new float[(long)layout.ActivationsPerSample * batch], gradients = new float[activations.Length];
         input.CopyTo(activations, layout.InputOffset * batch);
         float[] parameterGradients = new float[parameters.Length], reductions = new float[Math.Max(1, layout.ReductionPerWorker)];
-        float[] losses = new float[batch], scratch = new float[Math.Max(1, program.ScratchFloats(batch))];
+        float[] losses = new float[batch], headLosses = new float[2 * batch], scratch = new float[Math.Max(1, program.ScratchFloats(batch))];
 
         using var pins = new PinnedBuffers();
         var args = new NetDslArgs
         {
             Activations = pins.Pin(activations), Gradients = pins.Pin(gradients), Parameters = pins.Pin(parameters),
             ParameterGradients = pins.Pin(parameterGradients), Scratch = pins.Pin(scratch), Reductions = pins.Pin(reductions),
-            Labels = pins.Pin(labels), Losses = pins.Pin(losses), Step = pins.Pin(new[] { new NetDslStep { Seed = seed } }),
+            Labels = pins.Pin(labels.Length == 0 ? new int[1] : labels), Targets = pins.Pin(targets.Length == 0 ? new float[1] : targets),
+            Losses = pins.Pin(losses), HeadLosses = pins.Pin(headLosses), Step = pins.Pin(new[] { new NetDslStep { Seed = seed } }),
             N = batch, Capacity = batch, BatchSize = batch, Training = training ? 1 : 0,
         };
         foreach (var launch in launches)
@@ -94,7 +95,7 @@ internal static class EmulatedTrainingStep
             var (grid, block) = launch.Shape(batch, GridStride);
             module.Launch(launch.Kernel, (grid, 1, 1), (block, 1, 1), args.For(launch), (uint)launch.SharedBytes);
         }
-        return new GpuStep(losses, activations.AsSpan(layout.LogitsOffset * batch, layout.Classes * batch).ToArray(), parameterGradients);
+        return new GpuStep(losses, activations.AsSpan(layout.LogitsOffset * batch, layout.OutputSize * batch).ToArray(), parameterGradients);
     }
 
     /// <param name="precisionRatio">How much coarser the GPU's arithmetic is than the CPU's float (1, or TF32's 2^13).</param>

@@ -51,7 +51,8 @@ public class GeneratedCudaTests
         float[] input = cpu.Workspace.Input(0, batch).ToArray();
         double cpuLoss = cpu.Loss();
         using var module = EmulatedCudaModule.Compile(program.Source, CudaEmulationSource.KernelsDirectory);
-        var gpu = EmulatedTrainingStep.Run(module, net, program, parameters, input, cpu.Workspace.Labels[..batch], seed: 11, training: false, program.Forward);
+        var gpu = EmulatedTrainingStep.Run(module, net, program, parameters, input, batch, cpu.Workspace.LabelsOf(0, batch).ToArray(),
+            cpu.Workspace.TargetsOf(0, batch).ToArray(), seed: 11, training: false, program.Forward);
 
         AssertClose(name + " evaluation logits", cpu.Logits(), gpu.Logits, 1e-4);
         Assert.Equal(cpuLoss, gpu.Losses.Average(l => (double)l), 1e-4);

@@ -37,7 +37,13 @@ internal sealed class NetworkHarness<T> where T : unmanaged, IFloatingPointIeee7
         for (int i = 0; i < h.Parameters.Length; i++) h.Parameters[i] += T.CreateChecked(0.05 * (random.NextDouble() - 0.5));
         var input = h._ws.Input(0, batch);
         for (int i = 0; i < input.Length; i++) input[i] = T.CreateChecked(random.NextDouble() * 2 - 1);
-        for (int n = 0; n < batch; n++) h._ws.Labels[n] = random.Next(net.Layout.Classes);
+        // Class labels (a label map leaves about one pixel in ten unlabeled), or float targets in [0, 1) for value heads.
+        var targets = net.Description.Targets;
+        var labels = h._ws.Labels;
+        for (int i = 0; i < labels.Length; i++)
+            labels[i] = targets.Kind == TargetKind.ClassMap && random.Next(10) == 0 ? targets.IgnoreLabel : random.Next(targets.Classes);
+        var values = h._ws.Targets;
+        for (int i = 0; i < values.Length; i++) values[i] = T.CreateChecked(random.NextDouble());
         return h;
     }
 
@@ -70,16 +76,23 @@ internal sealed class NetworkHarness<T> where T : unmanaged, IFloatingPointIeee7
         var to = h._ws.Input(0, h._batch);
         for (int i = 0; i < to.Length; i++) to[i] = T.CreateChecked(from[i]);
         source._ws.Labels.CopyTo(h._ws.Labels, 0);
+        for (int i = 0; i < h._ws.Targets.Length; i++) h._ws.Targets[i] = T.CreateChecked(source._ws.Targets[i]);
         return h;
     }
 
-    /// <summary>Mean cross-entropy over the batch.</summary>
+    /// <summary>The batch's loss as backward differentiates it: the per-sample losses' sum over what the head averages.</summary>
     public double Loss()
     {
         ForEachWorker((w, n0, n1) => _net.Forward<T>(Parameters, _ws, w, n0, n1));
         double sum = 0;
         for (int n = 0; n < _batch; n++) sum += double.CreateChecked(_ws.Losses[n]);
-        return sum / _batch;
+        var targets = _net.Description.Targets;
+        return sum / targets.Kind switch
+        {
+            TargetKind.ClassMap => Math.Max(1, _ws.Labels.Count(l => l != targets.IgnoreLabel)),
+            TargetKind.Values => (double)_batch * targets.ValuesPerSample,
+            _ => _batch,
+        };
     }
 
     /// <summary>dLoss/dParameters, summed over workers.</summary>

@@ -112,3 +112,48 @@ public partial class Upsampled
     [Conv(2, Kernel = 3), Relu, Upsample(3, ScaleWidth = 2, Mode = UpsampleMode.Bilinear)] public partial Stage Smooth { get; }
     [Dense(3)]                                                                public partial Stage Head { get; }
 }
+
+/// <summary>Segmentation: per-pixel softmax cross-entropy over 3 classes, some pixels labeled 255 (ignored).</summary>
+[Network(Input = new[] { 2, 6, 6 }, Head = Head.PixelSoftmaxCrossEntropy, IgnoreLabel = 255)]
+public partial class PixelHead
+{
+    [Conv(4, Kernel = 3, Padding = 1), Relu, MaxPool(2)] public partial Stage Encode { get; }
+    [ConvTranspose(3, Kernel = 2, Stride = 2)] public partial Stage Score { get; }
+}
+
+/// <summary>Regression to two values: mean squared error on a dense output.</summary>
+[Network(Input = new[] { 1, 5, 5 }, Head = Head.MeanSquaredError)]
+public partial class SquaredErrorHead
+{
+    [Conv(3, Kernel = 3), Tanh] public partial Stage C { get; }
+    [Dense(2)] public partial Stage Out { get; }
+}
+
+/// <summary>Single-output regression with L1 on a spatial output (a (1,3,3) map of values).</summary>
+[Network(Input = new[] { 2, 5, 5 }, Head = Head.L1)]
+public partial class AbsoluteErrorHead
+{
+    [Conv(1, Kernel = 3)] public partial Stage Out { get; }
+}
+
+/// <summary>Multi-label: four independent yes/no logits.</summary>
+[Network(Input = new[] { 1, 6, 6 }, Head = Head.BinaryCrossEntropyWithLogits)]
+public partial class MultiLabelHead
+{
+    [Conv(3, Kernel = 3), Relu, MaxPool(2)] public partial Stage C { get; }
+    [Dense(4)] public partial Stage Out { get; }
+}
+
+/// <summary>
+/// Two auxiliary classifiers (GoogLeNet's pattern): one branches off the first stage between main stages, one reads a
+/// stage through [From]; each has a dropout, and the main path continues past them.
+/// </summary>
+[Network(Input = new[] { 2, 8, 8 })]
+public partial class AuxiliaryHeads
+{
+    [Conv(4, Kernel = 3, Padding = 1), Relu] public partial Stage C1 { get; }
+    [AuxiliaryHead(Weight = 0.3), AvgPool(2), Conv(2, Kernel = 1), Relu, Dropout(0.5), Dense(5)] public partial Stage Aux1 { get; }
+    [Conv(6, Kernel = 3, Stride = 2, Padding = 1), Relu] public partial Stage C2 { get; }
+    [Dense(5)] public partial Stage Logits { get; }
+    [AuxiliaryHead(Weight = 0.5), From(nameof(C2)), GlobalAvgPool, Dense(5)] public partial Stage Aux2 { get; }
+}

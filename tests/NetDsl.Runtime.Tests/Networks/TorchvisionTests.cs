@@ -127,8 +127,8 @@ public class TorchvisionTests
         var net = Zoo.Create(name);
         fixture.AssertSameParameters(net.Description);
         int[] input = fixture.Input.Shape[1..];
-        Assert.True(net.Layout.InputSize == input.Aggregate(1, (a, d) => a * d) && net.Layout.Classes == 1000,
-            $"{name}: torchvision takes ({string.Join(",", input)}) images to 1000 classes; NetDsl's takes {net.Description.Input} to {net.Layout.Classes}.");
+        Assert.True(net.Layout.InputSize == input.Aggregate(1, (a, d) => a * d) && net.Layout.OutputSize == 1000,
+            $"{name}: torchvision takes ({string.Join(",", input)}) images to 1000 classes; NetDsl's takes {net.Description.Input} to {net.Layout.OutputSize}.");
         var parameters = new double[net.Description.ParameterCount];
         DeterministicWeights.Fill<double>(net.Description, parameters);
         return (fixture, net, parameters);

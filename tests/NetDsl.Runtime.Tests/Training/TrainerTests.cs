@@ -218,7 +218,7 @@ public class TrainerTests
 
         var wrongClasses = new InMemoryBatchSource(Image, 10, new float[4], [0]);
         error = Assert.Throws<ArgumentException>(() => trainer.Evaluate(wrongClasses));
-        Assert.Contains("10 classes", error.Message);
+        Assert.Contains("class labels in [0, 10)", error.Message);
         Assert.Empty(wrongShape.Fills);
     }
 

@@ -29,8 +29,10 @@ struct NetDslArgs
     float* parameterGradients;  // same layout as parameters
     float* scratch;             // per-launch scratch (im2col columns and the like)
     float* reductions;          // batch-wide partial sums (BatchNorm)
-    const int* labels;          // one class index per sample
+    const int* labels;          // class labels: one per sample, or an H×W map per sample
+    const float* targets;       // float targets shaped like the output (regression, multi-label)
     float* losses;              // one loss per sample
+    float* headLosses;          // per sample: an auxiliary head's loss, or a label map's labeled-pixel count
     int n;                      // samples in this batch (≤ capacity)
     int capacity;               // slot stride of the workspace
     int batchSize;              // samples the loss is averaged over

@@ -1064,6 +1064,13 @@ __device__ void elementwise_loss_backward(float* dx, const float* x, const float
     NETDSL_TEAM_FOR(i, (long long)n * Size) dx[i] = Loss::gradient(x[i], targets[i]) * scale;
 }
 
+// ---- auxiliary heads: losses[s] += weight · headLosses[s], in training only (evaluation skips the branch's loss).
+__device__ inline void add_auxiliary_losses(float* losses, const float* headLosses, float weight, int n, int training)
+{
+    if (!training) return;
+    NETDSL_FOR(s, n) losses[s] += weight * headLosses[s];
+}
+
 // ---- optimizer: PyTorch's SGD over the trainable prefix. d = g + wd·p; buf = m·buf + d; p −= lr·buf. A zeroed buffer
 // gives PyTorch's first step (buf = d) exactly, since dampening is 0.
 __device__ inline void sgd_step(float* p, float* buf, const float* g, int count, float lr, float momentum, float weightDecay)
