@@ -32,6 +32,9 @@ public sealed record CudaLaunch(string Kernel, long PerSample, long Fixed, int B
     /// <summary>The layer direction this launch runs, e.g. "layer1_0_conv1_forward"; the kernel may serve several.</summary>
     public string Layer { get => field ?? Kernel; init; }
 
+    /// <summary>Runs only in training: an auxiliary head's branch, which evaluation and prediction skip.</summary>
+    public bool TrainingOnly { get; init; }
+
     /// <summary>The block a backend launches grid-stride kernels with, and the optimizer kernels, which are not in the lists.</summary>
     public const int GridStrideThreads = 256;
 

@@ -13,6 +13,7 @@ public class SnapshotTests
         { nameof(Sources.FusedPools), Sources.FusedPools },
         { nameof(Sources.TensorCores), Sources.TensorCores },
         { nameof(Sources.LaterLayers), Sources.LaterLayers },
+        { nameof(Sources.Segmenter), Sources.Segmenter },
     };
 
     [Theory]

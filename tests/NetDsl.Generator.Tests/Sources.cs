@@ -92,4 +92,23 @@ internal static class Sources
             [Flatten, Dense(10)]                                                                    public partial Stage Logits { get; }
         }
         """;
+
+    /// <summary>
+    /// Heads: a per-pixel softmax cross-entropy over a (3,8,8) output with an ignore label, and an auxiliary head that
+    /// branches off the encoder (training only, weight 0.4) while the main path reads past it.
+    /// </summary>
+    public const string Segmenter = """
+        using NetDsl;
+
+        namespace Samples;
+
+        [Network(Input = new[] { 1, 8, 8 }, Head = Head.PixelSoftmaxCrossEntropy, IgnoreLabel = 255)]
+        public partial class Segmenter
+        {
+            [Conv(4, Kernel = 3, Padding = 1), Relu, MaxPool(2)]                 public partial Stage Encode { get; }
+            [AuxiliaryHead(Weight = 0.4), Conv(3, Kernel = 1), Upsample(2)]      public partial Stage Side { get; }
+            [Conv(6, Kernel = 3, Padding = 1), Relu]                             public partial Stage Middle { get; }
+            [ConvTranspose(3, Kernel = 2, Stride = 2)]                           public partial Stage Score { get; }
+        }
+        """;
 }

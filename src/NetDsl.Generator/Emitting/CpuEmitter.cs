@@ -48,7 +48,7 @@ internal static class CpuEmitter
         foreach (var l in plan.Layers)
         {
             if (l.Id == plan.Logits.Id + 1) OpenAuxiliary(w);
-            w.Line();
+            else w.Line();
             w.Line(Names.Narrate(l));
             l.Layer.CpuForward(new CpuLayer(plan, ids, w, l));
         }

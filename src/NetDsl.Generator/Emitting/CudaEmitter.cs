@@ -77,6 +77,8 @@ internal static class CudaEmitter
     {
         public long[] Values { get; init; } = new long[0];
         public string? Layer { get; init; }
+        /// <summary>An auxiliary head's branch: the runtime skips it outside training.</summary>
+        public bool TrainingOnly { get; init; }
 
         public string Emit()
         {
@@ -86,6 +88,7 @@ internal static class CudaEmitter
             var init = new List<string>();
             if (Layer is not null && Layer != Name) init.Add($"Layer = {CodeWriter.Literal(Layer)}");
             if (Values.Length > 0) init.Add($"Values = new long[] {{ {string.Join(", ", Values)} }}");
+            if (TrainingOnly) init.Add("TrainingOnly = true");
             return init.Count == 0 ? launch : $"{launch} {{ {string.Join(", ", init)} }}";
         }
     }
@@ -120,12 +123,16 @@ internal static class CudaEmitter
             // Only tensor-core convolutions have tiled launches here (whole networks are CudaWholeNetworkEmitter's).
             string bounds = launch.Block > 0 ? $"__launch_bounds__({launch.Block}, NETDSL_TC_BLOCKS_PER_SM) " : "";
             var (kernel, values) = _kernels.Add(narration, bounds, body);
-            launches.Add(launch with { Name = kernel, Values = values, Layer = launch.Name });
+            launches.Add(launch with { Name = kernel, Values = values, Layer = launch.Name, TrainingOnly = _trainingOnly });
         }
+
+        /// <summary>Set while an auxiliary head's branch is written: its launches run in training only.</summary>
+        private bool _trainingOnly;
 
         public void Forward(NodePlan l)
         {
             if (Absorbed(l) || _pools.Values.Any(p => p.Pool.Id == l.Id)) return;   // computed by its producer's kernel
+            _trainingOnly = plan.IsAuxiliary(l);
             l.Layer.CudaForward(new GridLayer(this, l, _fused.TryGetValue(l.Id, out var a) ? a : null, _pools.TryGetValue(l.Id, out var p) ? p : null, forward: true));
         }
 
@@ -144,11 +151,13 @@ internal static class CudaEmitter
                     head.ProbabilitySlot < 0 ? "" : $"SLOT({head.ProbabilitySlot})", i == 0 ? "a.losses" : "a.headLosses",
                     "a.labels", "a.targets", "", "a.batchSize", "a.headLosses + a.capacity");
                 string name = i == 0 ? "loss" : ids[head.Node] + "_loss";
+                _trainingOnly = i > 0;
                 string narration = $"// {CpuEmitter.HeadName(plan, i)}: {loss.Describe(output.Out, plan.Spec.IgnoreLabel)}";
                 Kernel(ForwardLaunches, name + "_forward", narration, loss.CudaForwardWork(output.Out), 0, loss.CudaForward(site));
                 if (i > 0)
                     Kernel(ForwardLaunches, name + "_total", $"// {CpuEmitter.HeadName(plan, i)}: its weighted loss joins the total in training", 1, 0,
                         $"netdsl::add_auxiliary_losses(a.losses, a.headLosses, {CodeWriter.FloatLiteral(head.Weight)}, a.n, a.training);");
+                _trainingOnly = false;   // backward runs in training only anyway
                 Kernel(BackwardLaunches, name + "_backward", $"// {CpuEmitter.HeadName(plan, i)}: dL/d{output.Name} = "
                     + (i == 0 ? "" : CodeWriter.Literal(head.Weight) + " * ") + loss.MeanOver, output.Out.Size, 0, loss.CudaBackward(site));
             }
@@ -156,6 +165,7 @@ internal static class CudaEmitter
 
         public void Backward(NodePlan l)
         {
+            _trainingOnly = false;
             var edges = plan.EdgesFrom(l.Id);
             if (edges.Count > 1)
                 Kernel(BackwardLaunches, ids[l.Id] + "_gradient_sum", $"// {l.Name} is read by {edges.Count} layers: its gradient is the sum of theirs", l.Out.Size, 0,

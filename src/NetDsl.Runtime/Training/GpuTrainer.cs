@@ -236,7 +236,8 @@ public sealed class GpuTrainer : ITrainer, IDisposable
             _backend.CopyToDevice(_args.Step, slot.Pointer(slot.StepAt), Marshal.SizeOf<NetDslStep>());
             _backend.Clear(_args.ParameterGradients, 4L * Network.Description.ParameterCount);
         }
-        foreach (var launch in _program.Forward) Launch(launch, n, args);
+        foreach (var launch in _program.Forward)
+            if (training || !launch.TrainingOnly) Launch(launch, n, args);
         if (training)
         {
             foreach (var launch in _program.Backward) Launch(launch, n, args);
