@@ -17,7 +17,8 @@ internal static class SummaryCommand
 
     public static void Render(NetworkDescription d)
     {
-        var table = new Table().Border(TableBorder.Simple).Title($"[bold]{d.Name}[/]  input {d.Input}, {d.Classes} classes");
+        var table = new Table().Border(TableBorder.Simple)
+            .Title($"[bold]{d.Name}[/]  input {d.Input}, {d.Heads[0].Loss} head on {Markup.Escape(d.Targets.ToString())}");
         table.AddColumn("layer");
         table.AddColumn(new TableColumn("output").RightAligned());
         table.AddColumn(new TableColumn("params").RightAligned());
@@ -35,5 +36,8 @@ internal static class SummaryCommand
         AnsiConsole.MarkupLine($"Parameters: {d.TrainableParameterCount:N0} trainable{(buffers > 0 ? $" + {buffers:N0} running statistics" : "")} "
                                + $"({Units.Bytes(4L * d.ParameterCount)} as float32); "
                                + $"{d.MultiplyAdds:N0} multiply-adds and {Units.Bytes(d.Layers.Sum(l => l.ActivationBytes))} of activations per sample.");
+        var auxiliary = d.Heads.Skip(1).ToList();
+        if (auxiliary.Count > 0)
+            AnsiConsole.MarkupLine("Auxiliary heads (training only): " + string.Join(", ", auxiliary.Select(h => $"{h.Stage} × {h.Weight}")) + ".");
     }
 }
