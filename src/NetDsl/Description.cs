@@ -1,15 +1,28 @@
 namespace NetDsl;
 
 /// <summary>
+/// A receptive field along one axis: a unit sees <see cref="Size"/> input pixels, neighbouring units are
+/// <see cref="Jump"/> input pixels apart, and the first unit's field is centred on input pixel <see cref="Start"/>.
+/// </summary>
+public readonly record struct ReceptiveAxis(int Size, double Jump, double Start)
+{
+    public override string ToString() => $"{Size}, jump {Jump}, start {Start:0.##}";
+}
+
+/// <summary>
 /// One row of the compile-time summary: everything here was computed by the source generator.
-/// <see cref="Kind"/> is the layer attribute's name without "Attribute" ("Conv", "MaxPool").
-/// Receptive field (along the rows): a unit of this layer sees <see cref="RfSize"/>×RfSize input pixels, neighbouring units are
-/// <see cref="RfJump"/> input pixels apart, and the first unit's field is centred on input pixel <see cref="RfStart"/>.
+/// <see cref="Kind"/> is the layer attribute's name without "Attribute" ("Conv", "MaxPool"). A unit of this layer sees
+/// <see cref="RfRows"/>.Size × <see cref="RfColumns"/>.Size input pixels.
 /// </summary>
 public sealed record LayerInfo(
     string Name, string Kind, string Stage, Shape Input, Shape Output,
-    long Parameters, long MultiplyAdds, int RfSize, double RfJump, double RfStart)
+    long Parameters, long MultiplyAdds, ReceptiveAxis RfRows, ReceptiveAxis RfColumns)
 {
+    /// <summary>"5×5, jump 1, start 0.5"; rows then columns where the axes differ.</summary>
+    public string ReceptiveField => RfRows == RfColumns
+        ? $"{RfRows.Size}×{RfRows.Size}, jump {RfRows.Jump}, start {RfRows.Start:0.##}"
+        : $"{RfRows.Size}×{RfColumns.Size}, jump {RfRows.Jump},{RfColumns.Jump}, start {RfRows.Start:0.##},{RfColumns.Start:0.##}";
+
     /// <summary>Bytes of float32 activations this layer holds per sample.</summary>
     public long ActivationBytes => 4L * Output.Size;
 }

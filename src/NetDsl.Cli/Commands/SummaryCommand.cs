@@ -27,7 +27,7 @@ internal static class SummaryCommand
         table.AddColumn(new TableColumn("receptive field").RightAligned());
         foreach (var l in d.Layers)
             table.AddRow($"{l.Name} {l.Kind}", l.Output.ToString(), $"{l.Parameters:N0}", $"{l.MultiplyAdds:N0}",
-                Units.Bytes(l.ActivationBytes), $"{l.RfSize}×{l.RfSize}, jump {l.RfJump}, start {l.RfStart:0.##}");
+                Units.Bytes(l.ActivationBytes), l.ReceptiveField);
         table.AddEmptyRow();
         table.AddRow("[bold]total[/]", "", $"[bold]{d.TrainableParameterCount:N0}[/]", $"[bold]{d.MultiplyAdds:N0}[/]",
             Units.Bytes(d.Layers.Sum(l => l.ActivationBytes)), "");

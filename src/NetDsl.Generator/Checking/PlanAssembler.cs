@@ -45,7 +45,7 @@ internal static class PlanAssembler
                 if (floats > 0) { reductionOffset = (int)reduction; reduction += floats; }
                 scratch = (int)Math.Min(int.MaxValue, Math.Max(scratch, layer.CpuScratch(node)));
                 // Joins take the widest of their inputs' fields.
-                rf[g.Id] = layer.ReceptiveField(node, g.Inputs.Select(i => rf[i]).OrderByDescending(r => r.Size).First());
+                rf[g.Id] = layer.ReceptiveField(node, ReceptiveField.Widest(g.Inputs.Select(i => rf[i])));
             }
             else rf[g.Id] = ReceptiveField.Pixel;
             nodes.Add(node with { ReductionOffset = reductionOffset, Rf = rf[g.Id] });

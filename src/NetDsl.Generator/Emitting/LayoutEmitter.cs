@@ -34,7 +34,7 @@ internal static class LayoutEmitter
         foreach (var l in plan.Layers)
             w.Line("// " + CodeWriter.Pad($"{l.Name} {l.Kind}", 21) + CodeWriter.Pad(l.Out.ToString(), 16)
                  + CodeWriter.Pad(CodeWriter.N(l.Parameters), 13) + CodeWriter.Pad(CodeWriter.N(l.MultiplyAdds), 14)
-                 + $"{l.Rf.Size}x{l.Rf.Size}, {CodeWriter.Literal(l.Rf.Jump)}, {CodeWriter.Literal(l.Rf.Start)}");
+                 + RfText(l.Rf));
         w.Line();
     }
 
@@ -94,7 +94,7 @@ internal static class LayoutEmitter
         w.Line("    {");
         foreach (var l in plan.Layers)
             w.Line($"        new({CodeWriter.Literal(l.Name)}, {CodeWriter.Literal(l.Kind)}, {CodeWriter.Literal(l.Stage)}, "
-                 + $"new({Dims(l.In)}), new({Dims(l.Out)}), {l.Parameters}, {l.MultiplyAdds}, {l.Rf.Size}, {CodeWriter.Literal(l.Rf.Jump)}, {CodeWriter.Literal(l.Rf.Start)}),");
+                 + $"new({Dims(l.In)}), new({Dims(l.Out)}), {l.Parameters}, {l.MultiplyAdds}, {Axis(l.Rf.Rows)}, {Axis(l.Rf.Columns)}),");
         w.Line("    },");
         w.Line("    new global::NetDsl.ParameterInfo[]");
         w.Line("    {");
@@ -192,6 +192,16 @@ internal static class LayoutEmitter
         }
         w.Close();
     }
+
+    /// <summary>"5x5, 1, 0.5" when both axes agree; "3x1, 2,1, 1.5,0.5" (rows, then columns) when they do not.</summary>
+    private static string RfText(ReceptiveField rf)
+    {
+        var (r, c) = (rf.Rows, rf.Columns);
+        return r == c ? $"{r.Size}x{r.Size}, {CodeWriter.Literal(r.Jump)}, {CodeWriter.Literal(r.Start)}"
+            : $"{r.Size}x{c.Size}, {CodeWriter.Literal(r.Jump)},{CodeWriter.Literal(c.Jump)}, {CodeWriter.Literal(r.Start)},{CodeWriter.Literal(c.Start)}";
+    }
+
+    private static string Axis(RfAxis a) => $"new({a.Size}, {CodeWriter.Literal(a.Jump)}, {CodeWriter.Literal(a.Start)})";
 
     private static string Targets(NetworkPlan plan) => plan.Loss.Targets(plan.Logits.Out, plan.Spec.IgnoreLabel);
 

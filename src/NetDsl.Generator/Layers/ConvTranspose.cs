@@ -37,8 +37,8 @@ internal sealed class ConvTranspose : Layer
     {
         var s = Of(l);
         int taps = (s.Kernel + s.Stride - 1) / s.Stride;
-        return new ReceptiveField(input.Size + (int)Math.Round((taps - 1) * input.Jump), input.Jump / s.Stride,
-            input.Start + (s.Padding - (s.Kernel - 1) / 2.0) / s.Stride * input.Jump);
+        return input.Map(a => new RfAxis(a.Size + (int)Math.Round((taps - 1) * a.Jump), a.Jump / s.Stride,
+            a.Start + (s.Padding - (s.Kernel - 1) / 2.0) / s.Stride * a.Jump));
     }
 
     public override string Detail(NodePlan l)

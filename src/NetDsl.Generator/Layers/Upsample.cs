@@ -29,8 +29,10 @@ internal sealed class Upsample : Layer
 
     /// <summary>Neighbouring outputs are 1/scale input pixels apart; bilinear outputs also mix two input pixels per axis.</summary>
     public override ReceptiveField ReceptiveField(NodePlan l, ReceptiveField input) =>
-        new(input.Size + (Of(l).Mode == 1 ? (int)System.Math.Round(input.Jump) : 0), input.Jump / Of(l).ScaleH,
-            input.Start + (1.0 / Of(l).ScaleH - 1) / 2 * input.Jump);
+        new(Through(input.Rows, Of(l).ScaleH, Of(l).Mode == 1), Through(input.Columns, Of(l).ScaleW, Of(l).Mode == 1));
+
+    private static RfAxis Through(RfAxis a, int scale, bool bilinear) =>
+        new(a.Size + (bilinear ? (int)System.Math.Round(a.Jump) : 0), a.Jump / scale, a.Start + (1.0 / scale - 1) / 2 * a.Jump);
 
     public override string Detail(NodePlan l) =>
         $" {Mode(l).ToLowerInvariant()} x{(Of(l).ScaleH == Of(l).ScaleW ? $"{Of(l).ScaleH}" : $"{Of(l).ScaleH},{Of(l).ScaleW}")}";

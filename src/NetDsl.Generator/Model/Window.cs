@@ -28,13 +28,33 @@ internal readonly record struct Window(int KH, int KW, int SH, int SW, int PH, i
 }
 
 /// <summary>
-/// Receptive-field arithmetic along the rows: a unit sees Size×Size input pixels, neighbouring units are Jump input
-/// pixels apart, and the first unit's field is centred on input pixel Start.
+/// Receptive-field arithmetic along one axis: a unit sees Size input pixels, neighbouring units are Jump input pixels
+/// apart, and the first unit's field is centred on input pixel Start.
 /// </summary>
-internal readonly record struct ReceptiveField(int Size, double Jump, double Start)
+internal readonly record struct RfAxis(int Size, double Jump, double Start)
 {
-    public static readonly ReceptiveField Pixel = new(1, 1, 0.5);
+    public static readonly RfAxis Pixel = new(1, 1, 0.5);
 
-    public ReceptiveField Through(Window w) =>
-        new(Size + (int)((w.SpanH - 1) * Jump), Jump * w.SH, Start + ((w.SpanH - 1) / 2.0 - w.PH) * Jump);
+    /// <summary>Through a window of <paramref name="span"/> pixels (dilation included), stride and padding along this axis.</summary>
+    public RfAxis Through(int span, int stride, int padding) =>
+        new(Size + (int)((span - 1) * Jump), Jump * stride, Start + ((span - 1) / 2.0 - padding) * Jump);
+}
+
+/// <summary>A unit's receptive field along the rows and the columns (rectangular kernels and strides make them differ).</summary>
+internal readonly record struct ReceptiveField(RfAxis Rows, RfAxis Columns)
+{
+    public static readonly ReceptiveField Pixel = new(RfAxis.Pixel, RfAxis.Pixel);
+
+    public ReceptiveField Through(Window w) => new(Rows.Through(w.SpanH, w.SH, w.PH), Columns.Through(w.SpanW, w.SW, w.PW));
+
+    /// <summary>The same rule on both axes.</summary>
+    public ReceptiveField Map(System.Func<RfAxis, RfAxis> axis) => new(axis(Rows), axis(Columns));
+
+    /// <summary>A join sees the union of its inputs' fields: the widest along each axis.</summary>
+    public static ReceptiveField Widest(System.Collections.Generic.IEnumerable<ReceptiveField> fields)
+    {
+        var all = System.Linq.Enumerable.ToList(fields);
+        return new(System.Linq.Enumerable.First(System.Linq.Enumerable.OrderByDescending(all, f => f.Rows.Size)).Rows,
+            System.Linq.Enumerable.First(System.Linq.Enumerable.OrderByDescending(all, f => f.Columns.Size)).Columns);
+    }
 }

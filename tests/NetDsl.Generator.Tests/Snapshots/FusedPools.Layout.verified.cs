@@ -60,14 +60,14 @@ partial class FusedPools : global::NetDsl.Runtime.ICpuNetwork
         "FusedPools", new global::NetDsl.Shape(2, 12, 12), 3,
         new global::NetDsl.LayerInfo[]
         {
-            new("A.0", "Conv", "A", new(2, 12, 12), new(3, 12, 12), 57, 7776, 3, 1, 0.5),
-            new("A.1", "Relu", "A", new(3, 12, 12), new(3, 12, 12), 0, 0, 3, 1, 0.5),
-            new("A.2", "MaxPool", "A", new(3, 12, 12), new(3, 6, 6), 0, 0, 4, 2, 1),
-            new("B.0", "Conv", "B", new(3, 6, 6), new(4, 6, 6), 112, 3888, 8, 2, 1),
-            new("B.1", "Tanh", "B", new(4, 6, 6), new(4, 6, 6), 0, 0, 8, 2, 1),
-            new("B.2", "AvgPool", "B", new(4, 6, 6), new(4, 3, 3), 0, 0, 12, 4, 1),
-            new("Head.0", "BatchNorm", "Head", new(4, 3, 3), new(4, 3, 3), 8, 0, 12, 4, 1),
-            new("Head.1", "Dense", "Head", new(4, 3, 3), new(3, 1, 1), 111, 108, 20, 4, 5),
+            new("A.0", "Conv", "A", new(2, 12, 12), new(3, 12, 12), 57, 7776, new(3, 1, 0.5), new(3, 1, 0.5)),
+            new("A.1", "Relu", "A", new(3, 12, 12), new(3, 12, 12), 0, 0, new(3, 1, 0.5), new(3, 1, 0.5)),
+            new("A.2", "MaxPool", "A", new(3, 12, 12), new(3, 6, 6), 0, 0, new(4, 2, 1), new(4, 2, 1)),
+            new("B.0", "Conv", "B", new(3, 6, 6), new(4, 6, 6), 112, 3888, new(8, 2, 1), new(8, 2, 1)),
+            new("B.1", "Tanh", "B", new(4, 6, 6), new(4, 6, 6), 0, 0, new(8, 2, 1), new(8, 2, 1)),
+            new("B.2", "AvgPool", "B", new(4, 6, 6), new(4, 3, 3), 0, 0, new(12, 4, 1), new(12, 4, 1)),
+            new("Head.0", "BatchNorm", "Head", new(4, 3, 3), new(4, 3, 3), 8, 0, new(12, 4, 1), new(12, 4, 1)),
+            new("Head.1", "Dense", "Head", new(4, 3, 3), new(3, 1, 1), 111, 108, new(20, 4, 5), new(20, 4, 5)),
         },
         new global::NetDsl.ParameterInfo[]
         {

@@ -68,17 +68,17 @@ partial class LeNet5 : global::NetDsl.Runtime.ICpuNetwork
         "LeNet5", new global::NetDsl.Shape(1, 28, 28), 10,
         new global::NetDsl.LayerInfo[]
         {
-            new("C1.0", "Conv", "C1", new(1, 28, 28), new(6, 28, 28), 156, 117600, 5, 1, 0.5),
-            new("C1.1", "Relu", "C1", new(6, 28, 28), new(6, 28, 28), 0, 0, 5, 1, 0.5),
-            new("C1.2", "MaxPool", "C1", new(6, 28, 28), new(6, 14, 14), 0, 0, 6, 2, 1),
-            new("C3.0", "Conv", "C3", new(6, 14, 14), new(16, 10, 10), 2416, 240000, 14, 2, 5),
-            new("C3.1", "Relu", "C3", new(16, 10, 10), new(16, 10, 10), 0, 0, 14, 2, 5),
-            new("C3.2", "MaxPool", "C3", new(16, 10, 10), new(16, 5, 5), 0, 0, 16, 4, 6),
-            new("F5.0", "Dense", "F5", new(16, 5, 5), new(120, 1, 1), 48120, 48000, 32, 4, 14),
-            new("F5.1", "Relu", "F5", new(120, 1, 1), new(120, 1, 1), 0, 0, 32, 4, 14),
-            new("F6.0", "Dense", "F6", new(120, 1, 1), new(84, 1, 1), 10164, 10080, 32, 4, 14),
-            new("F6.1", "Relu", "F6", new(84, 1, 1), new(84, 1, 1), 0, 0, 32, 4, 14),
-            new("Logits.0", "Dense", "Logits", new(84, 1, 1), new(10, 1, 1), 850, 840, 32, 4, 14),
+            new("C1.0", "Conv", "C1", new(1, 28, 28), new(6, 28, 28), 156, 117600, new(5, 1, 0.5), new(5, 1, 0.5)),
+            new("C1.1", "Relu", "C1", new(6, 28, 28), new(6, 28, 28), 0, 0, new(5, 1, 0.5), new(5, 1, 0.5)),
+            new("C1.2", "MaxPool", "C1", new(6, 28, 28), new(6, 14, 14), 0, 0, new(6, 2, 1), new(6, 2, 1)),
+            new("C3.0", "Conv", "C3", new(6, 14, 14), new(16, 10, 10), 2416, 240000, new(14, 2, 5), new(14, 2, 5)),
+            new("C3.1", "Relu", "C3", new(16, 10, 10), new(16, 10, 10), 0, 0, new(14, 2, 5), new(14, 2, 5)),
+            new("C3.2", "MaxPool", "C3", new(16, 10, 10), new(16, 5, 5), 0, 0, new(16, 4, 6), new(16, 4, 6)),
+            new("F5.0", "Dense", "F5", new(16, 5, 5), new(120, 1, 1), 48120, 48000, new(32, 4, 14), new(32, 4, 14)),
+            new("F5.1", "Relu", "F5", new(120, 1, 1), new(120, 1, 1), 0, 0, new(32, 4, 14), new(32, 4, 14)),
+            new("F6.0", "Dense", "F6", new(120, 1, 1), new(84, 1, 1), 10164, 10080, new(32, 4, 14), new(32, 4, 14)),
+            new("F6.1", "Relu", "F6", new(84, 1, 1), new(84, 1, 1), 0, 0, new(32, 4, 14), new(32, 4, 14)),
+            new("Logits.0", "Dense", "Logits", new(84, 1, 1), new(10, 1, 1), 850, 840, new(32, 4, 14), new(32, 4, 14)),
         },
         new global::NetDsl.ParameterInfo[]
         {

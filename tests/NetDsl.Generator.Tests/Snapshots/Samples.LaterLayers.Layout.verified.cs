@@ -15,14 +15,14 @@ partial class LaterLayers : global::NetDsl.Runtime.ICpuNetwork
     // Depthwise.2 Identity (8,16,16)       0            0             5x5, 1, 0.5
     // Dilated.0 Conv       (8,16,16)       584          147,456       9x9, 1, 0.5
     // Dilated.1 Gelu       (8,16,16)       0            0             9x9, 1, 0.5
-    // Tall.0 Conv          (8,8,16)        200          24,576        11x11, 2, 0.5
-    // Pool.0 AvgPool       (8,4,8)         0            0             15x15, 4, 0.5
-    // Up.0 ConvTranspose   (6,8,16)        438          13,824        19x19, 2, 0.5
-    // Up.1 Relu            (6,8,16)        0            0             19x19, 2, 0.5
-    // Probabilities.0 Upsample (6,16,32)       0            0             21x21, 1, 0
-    // Probabilities.1 Softmax (6,16,32)       0            0             21x21, 1, 0
-    // Logits.0 Flatten     (3072)          0            0             21x21, 1, 0
-    // Logits.1 Dense       (10)            30,730       30,720        21x21, 1, 0
+    // Tall.0 Conv          (8,8,16)        200          24,576        11x9, 2,1, 0.5,0.5
+    // Pool.0 AvgPool       (8,4,8)         0            0             15x11, 4,2, 0.5,0.5
+    // Up.0 ConvTranspose   (6,8,16)        438          13,824        19x13, 2,1, 0.5,0.5
+    // Up.1 Relu            (6,8,16)        0            0             19x13, 2,1, 0.5,0.5
+    // Probabilities.0 Upsample (6,16,32)       0            0             21x14, 1,0.5, 0,0.25
+    // Probabilities.1 Softmax (6,16,32)       0            0             21x14, 1,0.5, 0,0.25
+    // Logits.0 Flatten     (3072)          0            0             21x14, 1,0.5, 0,0.25
+    // Logits.1 Dense       (10)            30,730       30,720        21x14, 1,0.5, 0,0.25
 
     /// <summary>Per-sample offsets of the activation slots; gradients use the same offsets. Slot k of a
     /// workspace with capacity C starts at element offset*C and holds C samples back to back.</summary>
@@ -77,21 +77,21 @@ partial class LaterLayers : global::NetDsl.Runtime.ICpuNetwork
         "LaterLayers", new global::NetDsl.Shape(4, 16, 16), 10,
         new global::NetDsl.LayerInfo[]
         {
-            new("Grouped.0", "Conv", "Grouped", new(4, 16, 16), new(8, 16, 16), 80, 18432, 3, 1, 0.5),
-            new("Grouped.1", "LeakyRelu", "Grouped", new(8, 16, 16), new(8, 16, 16), 0, 0, 3, 1, 0.5),
-            new("Depthwise.0", "Conv", "Depthwise", new(8, 16, 16), new(8, 16, 16), 72, 18432, 5, 1, 0.5),
-            new("Depthwise.1", "Elu", "Depthwise", new(8, 16, 16), new(8, 16, 16), 0, 0, 5, 1, 0.5),
-            new("Depthwise.2", "Identity", "Depthwise", new(8, 16, 16), new(8, 16, 16), 0, 0, 5, 1, 0.5),
-            new("Dilated.0", "Conv", "Dilated", new(8, 16, 16), new(8, 16, 16), 584, 147456, 9, 1, 0.5),
-            new("Dilated.1", "Gelu", "Dilated", new(8, 16, 16), new(8, 16, 16), 0, 0, 9, 1, 0.5),
-            new("Tall.0", "Conv", "Tall", new(8, 16, 16), new(8, 8, 16), 200, 24576, 11, 2, 0.5),
-            new("Pool.0", "AvgPool", "Pool", new(8, 8, 16), new(8, 4, 8), 0, 0, 15, 4, 0.5),
-            new("Up.0", "ConvTranspose", "Up", new(8, 4, 8), new(6, 8, 16), 438, 13824, 19, 2, 0.5),
-            new("Up.1", "Relu", "Up", new(6, 8, 16), new(6, 8, 16), 0, 0, 19, 2, 0.5),
-            new("Probabilities.0", "Upsample", "Probabilities", new(6, 8, 16), new(6, 16, 32), 0, 0, 21, 1, 0),
-            new("Probabilities.1", "Softmax", "Probabilities", new(6, 16, 32), new(6, 16, 32), 0, 0, 21, 1, 0),
-            new("Logits.0", "Flatten", "Logits", new(6, 16, 32), new(3072, 1, 1), 0, 0, 21, 1, 0),
-            new("Logits.1", "Dense", "Logits", new(3072, 1, 1), new(10, 1, 1), 30730, 30720, 21, 1, 0),
+            new("Grouped.0", "Conv", "Grouped", new(4, 16, 16), new(8, 16, 16), 80, 18432, new(3, 1, 0.5), new(3, 1, 0.5)),
+            new("Grouped.1", "LeakyRelu", "Grouped", new(8, 16, 16), new(8, 16, 16), 0, 0, new(3, 1, 0.5), new(3, 1, 0.5)),
+            new("Depthwise.0", "Conv", "Depthwise", new(8, 16, 16), new(8, 16, 16), 72, 18432, new(5, 1, 0.5), new(5, 1, 0.5)),
+            new("Depthwise.1", "Elu", "Depthwise", new(8, 16, 16), new(8, 16, 16), 0, 0, new(5, 1, 0.5), new(5, 1, 0.5)),
+            new("Depthwise.2", "Identity", "Depthwise", new(8, 16, 16), new(8, 16, 16), 0, 0, new(5, 1, 0.5), new(5, 1, 0.5)),
+            new("Dilated.0", "Conv", "Dilated", new(8, 16, 16), new(8, 16, 16), 584, 147456, new(9, 1, 0.5), new(9, 1, 0.5)),
+            new("Dilated.1", "Gelu", "Dilated", new(8, 16, 16), new(8, 16, 16), 0, 0, new(9, 1, 0.5), new(9, 1, 0.5)),
+            new("Tall.0", "Conv", "Tall", new(8, 16, 16), new(8, 8, 16), 200, 24576, new(11, 2, 0.5), new(9, 1, 0.5)),
+            new("Pool.0", "AvgPool", "Pool", new(8, 8, 16), new(8, 4, 8), 0, 0, new(15, 4, 0.5), new(11, 2, 0.5)),
+            new("Up.0", "ConvTranspose", "Up", new(8, 4, 8), new(6, 8, 16), 438, 13824, new(19, 2, 0.5), new(13, 1, 0.5)),
+            new("Up.1", "Relu", "Up", new(6, 8, 16), new(6, 8, 16), 0, 0, new(19, 2, 0.5), new(13, 1, 0.5)),
+            new("Probabilities.0", "Upsample", "Probabilities", new(6, 8, 16), new(6, 16, 32), 0, 0, new(21, 1, 0), new(14, 0.5, 0.25)),
+            new("Probabilities.1", "Softmax", "Probabilities", new(6, 16, 32), new(6, 16, 32), 0, 0, new(21, 1, 0), new(14, 0.5, 0.25)),
+            new("Logits.0", "Flatten", "Logits", new(6, 16, 32), new(3072, 1, 1), 0, 0, new(21, 1, 0), new(14, 0.5, 0.25)),
+            new("Logits.1", "Dense", "Logits", new(3072, 1, 1), new(10, 1, 1), 30730, 30720, new(21, 1, 0), new(14, 0.5, 0.25)),
         },
         new global::NetDsl.ParameterInfo[]
         {

@@ -63,14 +63,14 @@ partial class Segmenter : global::NetDsl.Runtime.ICpuNetwork
         "Segmenter", new global::NetDsl.Shape(1, 8, 8), 3,
         new global::NetDsl.LayerInfo[]
         {
-            new("Encode.0", "Conv", "Encode", new(1, 8, 8), new(4, 8, 8), 40, 2304, 3, 1, 0.5),
-            new("Encode.1", "Relu", "Encode", new(4, 8, 8), new(4, 8, 8), 0, 0, 3, 1, 0.5),
-            new("Encode.2", "MaxPool", "Encode", new(4, 8, 8), new(4, 4, 4), 0, 0, 4, 2, 1),
-            new("Middle.0", "Conv", "Middle", new(4, 4, 4), new(6, 4, 4), 222, 3456, 8, 2, 1),
-            new("Middle.1", "Relu", "Middle", new(6, 4, 4), new(6, 4, 4), 0, 0, 8, 2, 1),
-            new("Score.0", "ConvTranspose", "Score", new(6, 4, 4), new(3, 8, 8), 75, 1152, 8, 1, 0.5),
-            new("Side.0", "Conv", "Side", new(4, 4, 4), new(3, 4, 4), 15, 192, 4, 2, 1),
-            new("Side.1", "Upsample", "Side", new(3, 4, 4), new(3, 8, 8), 0, 0, 4, 1, 0.5),
+            new("Encode.0", "Conv", "Encode", new(1, 8, 8), new(4, 8, 8), 40, 2304, new(3, 1, 0.5), new(3, 1, 0.5)),
+            new("Encode.1", "Relu", "Encode", new(4, 8, 8), new(4, 8, 8), 0, 0, new(3, 1, 0.5), new(3, 1, 0.5)),
+            new("Encode.2", "MaxPool", "Encode", new(4, 8, 8), new(4, 4, 4), 0, 0, new(4, 2, 1), new(4, 2, 1)),
+            new("Middle.0", "Conv", "Middle", new(4, 4, 4), new(6, 4, 4), 222, 3456, new(8, 2, 1), new(8, 2, 1)),
+            new("Middle.1", "Relu", "Middle", new(6, 4, 4), new(6, 4, 4), 0, 0, new(8, 2, 1), new(8, 2, 1)),
+            new("Score.0", "ConvTranspose", "Score", new(6, 4, 4), new(3, 8, 8), 75, 1152, new(8, 1, 0.5), new(8, 1, 0.5)),
+            new("Side.0", "Conv", "Side", new(4, 4, 4), new(3, 4, 4), 15, 192, new(4, 2, 1), new(4, 2, 1)),
+            new("Side.1", "Upsample", "Side", new(3, 4, 4), new(3, 8, 8), 0, 0, new(4, 1, 0.5), new(4, 1, 0.5)),
         },
         new global::NetDsl.ParameterInfo[]
         {

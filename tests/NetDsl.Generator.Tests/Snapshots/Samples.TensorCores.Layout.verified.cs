@@ -61,14 +61,14 @@ partial class TensorCores : global::NetDsl.Runtime.ICpuNetwork
         "TensorCores", new global::NetDsl.Shape(8, 12, 12), 5,
         new global::NetDsl.LayerInfo[]
         {
-            new("Stem.0", "Conv", "Stem", new(8, 12, 12), new(32, 12, 12), 2304, 331776, 3, 1, 0.5),
-            new("Stem.1", "BatchNorm", "Stem", new(32, 12, 12), new(32, 12, 12), 64, 0, 3, 1, 0.5),
-            new("Stem.2", "Relu", "Stem", new(32, 12, 12), new(32, 12, 12), 0, 0, 3, 1, 0.5),
-            new("Body.0", "Conv", "Body", new(32, 12, 12), new(32, 12, 12), 9248, 1327104, 5, 1, 0.5),
-            new("Body.1", "Relu", "Body", new(32, 12, 12), new(32, 12, 12), 0, 0, 5, 1, 0.5),
-            new("Body.2", "MaxPool", "Body", new(32, 12, 12), new(32, 6, 6), 0, 0, 6, 2, 1),
-            new("Head.0", "GlobalAvgPool", "Head", new(32, 6, 6), new(32, 1, 1), 0, 0, 16, 2, 6),
-            new("Head.1", "Dense", "Head", new(32, 1, 1), new(5, 1, 1), 165, 160, 16, 2, 6),
+            new("Stem.0", "Conv", "Stem", new(8, 12, 12), new(32, 12, 12), 2304, 331776, new(3, 1, 0.5), new(3, 1, 0.5)),
+            new("Stem.1", "BatchNorm", "Stem", new(32, 12, 12), new(32, 12, 12), 64, 0, new(3, 1, 0.5), new(3, 1, 0.5)),
+            new("Stem.2", "Relu", "Stem", new(32, 12, 12), new(32, 12, 12), 0, 0, new(3, 1, 0.5), new(3, 1, 0.5)),
+            new("Body.0", "Conv", "Body", new(32, 12, 12), new(32, 12, 12), 9248, 1327104, new(5, 1, 0.5), new(5, 1, 0.5)),
+            new("Body.1", "Relu", "Body", new(32, 12, 12), new(32, 12, 12), 0, 0, new(5, 1, 0.5), new(5, 1, 0.5)),
+            new("Body.2", "MaxPool", "Body", new(32, 12, 12), new(32, 6, 6), 0, 0, new(6, 2, 1), new(6, 2, 1)),
+            new("Head.0", "GlobalAvgPool", "Head", new(32, 6, 6), new(32, 1, 1), 0, 0, new(16, 2, 6), new(16, 2, 6)),
+            new("Head.1", "Dense", "Head", new(32, 1, 1), new(5, 1, 1), 165, 160, new(16, 2, 6), new(16, 2, 6)),
         },
         new global::NetDsl.ParameterInfo[]
         {

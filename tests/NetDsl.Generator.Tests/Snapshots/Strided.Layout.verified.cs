@@ -60,15 +60,15 @@ partial class Strided : global::NetDsl.Runtime.ICpuNetwork
         "Strided", new global::NetDsl.Shape(3, 17, 17), 4,
         new global::NetDsl.LayerInfo[]
         {
-            new("Stem.0", "AvgPool", "Stem", new(3, 17, 17), new(3, 17, 17), 0, 0, 1, 1, 0.5),
-            new("Down.0", "Conv", "Down", new(3, 17, 17), new(8, 9, 9), 224, 17496, 3, 2, 0.5),
-            new("Down.1", "Relu", "Down", new(8, 9, 9), new(8, 9, 9), 0, 0, 3, 2, 0.5),
-            new("Pool.0", "MaxPool", "Pool", new(8, 9, 9), new(8, 4, 4), 0, 0, 7, 4, 2.5),
-            new("Pool.1", "Dropout", "Pool", new(8, 4, 4), new(8, 4, 4), 0, 0, 7, 4, 2.5),
-            new("Head.0", "Dense", "Head", new(8, 4, 4), new(16, 1, 1), 2064, 2048, 19, 4, 8.5),
-            new("Head.1", "Sigmoid", "Head", new(16, 1, 1), new(16, 1, 1), 0, 0, 19, 4, 8.5),
-            new("Head.2", "Dropout", "Head", new(16, 1, 1), new(16, 1, 1), 0, 0, 19, 4, 8.5),
-            new("Head.3", "Dense", "Head", new(16, 1, 1), new(4, 1, 1), 68, 64, 19, 4, 8.5),
+            new("Stem.0", "AvgPool", "Stem", new(3, 17, 17), new(3, 17, 17), 0, 0, new(1, 1, 0.5), new(1, 1, 0.5)),
+            new("Down.0", "Conv", "Down", new(3, 17, 17), new(8, 9, 9), 224, 17496, new(3, 2, 0.5), new(3, 2, 0.5)),
+            new("Down.1", "Relu", "Down", new(8, 9, 9), new(8, 9, 9), 0, 0, new(3, 2, 0.5), new(3, 2, 0.5)),
+            new("Pool.0", "MaxPool", "Pool", new(8, 9, 9), new(8, 4, 4), 0, 0, new(7, 4, 2.5), new(7, 4, 2.5)),
+            new("Pool.1", "Dropout", "Pool", new(8, 4, 4), new(8, 4, 4), 0, 0, new(7, 4, 2.5), new(7, 4, 2.5)),
+            new("Head.0", "Dense", "Head", new(8, 4, 4), new(16, 1, 1), 2064, 2048, new(19, 4, 8.5), new(19, 4, 8.5)),
+            new("Head.1", "Sigmoid", "Head", new(16, 1, 1), new(16, 1, 1), 0, 0, new(19, 4, 8.5), new(19, 4, 8.5)),
+            new("Head.2", "Dropout", "Head", new(16, 1, 1), new(16, 1, 1), 0, 0, new(19, 4, 8.5), new(19, 4, 8.5)),
+            new("Head.3", "Dense", "Head", new(16, 1, 1), new(4, 1, 1), 68, 64, new(19, 4, 8.5), new(19, 4, 8.5)),
         },
         new global::NetDsl.ParameterInfo[]
         {

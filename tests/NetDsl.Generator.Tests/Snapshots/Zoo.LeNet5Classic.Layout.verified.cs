@@ -68,17 +68,17 @@ partial class LeNet5Classic : global::NetDsl.Runtime.ICpuNetwork
         "LeNet5Classic", new global::NetDsl.Shape(1, 32, 32), 10,
         new global::NetDsl.LayerInfo[]
         {
-            new("C1.0", "Conv", "C1", new(1, 32, 32), new(6, 28, 28), 156, 117600, 5, 1, 2.5),
-            new("C1.1", "Tanh", "C1", new(6, 28, 28), new(6, 28, 28), 0, 0, 5, 1, 2.5),
-            new("C1.2", "AvgPool", "C1", new(6, 28, 28), new(6, 14, 14), 0, 0, 6, 2, 3),
-            new("C3.0", "Conv", "C3", new(6, 14, 14), new(16, 10, 10), 2416, 240000, 14, 2, 7),
-            new("C3.1", "Tanh", "C3", new(16, 10, 10), new(16, 10, 10), 0, 0, 14, 2, 7),
-            new("C3.2", "AvgPool", "C3", new(16, 10, 10), new(16, 5, 5), 0, 0, 16, 4, 8),
-            new("C5.0", "Conv", "C5", new(16, 5, 5), new(120, 1, 1), 48120, 48000, 32, 4, 16),
-            new("C5.1", "Tanh", "C5", new(120, 1, 1), new(120, 1, 1), 0, 0, 32, 4, 16),
-            new("F6.0", "Dense", "F6", new(120, 1, 1), new(84, 1, 1), 10164, 10080, 32, 4, 16),
-            new("F6.1", "Tanh", "F6", new(84, 1, 1), new(84, 1, 1), 0, 0, 32, 4, 16),
-            new("Output.0", "Dense", "Output", new(84, 1, 1), new(10, 1, 1), 850, 840, 32, 4, 16),
+            new("C1.0", "Conv", "C1", new(1, 32, 32), new(6, 28, 28), 156, 117600, new(5, 1, 2.5), new(5, 1, 2.5)),
+            new("C1.1", "Tanh", "C1", new(6, 28, 28), new(6, 28, 28), 0, 0, new(5, 1, 2.5), new(5, 1, 2.5)),
+            new("C1.2", "AvgPool", "C1", new(6, 28, 28), new(6, 14, 14), 0, 0, new(6, 2, 3), new(6, 2, 3)),
+            new("C3.0", "Conv", "C3", new(6, 14, 14), new(16, 10, 10), 2416, 240000, new(14, 2, 7), new(14, 2, 7)),
+            new("C3.1", "Tanh", "C3", new(16, 10, 10), new(16, 10, 10), 0, 0, new(14, 2, 7), new(14, 2, 7)),
+            new("C3.2", "AvgPool", "C3", new(16, 10, 10), new(16, 5, 5), 0, 0, new(16, 4, 8), new(16, 4, 8)),
+            new("C5.0", "Conv", "C5", new(16, 5, 5), new(120, 1, 1), 48120, 48000, new(32, 4, 16), new(32, 4, 16)),
+            new("C5.1", "Tanh", "C5", new(120, 1, 1), new(120, 1, 1), 0, 0, new(32, 4, 16), new(32, 4, 16)),
+            new("F6.0", "Dense", "F6", new(120, 1, 1), new(84, 1, 1), 10164, 10080, new(32, 4, 16), new(32, 4, 16)),
+            new("F6.1", "Tanh", "F6", new(84, 1, 1), new(84, 1, 1), 0, 0, new(32, 4, 16), new(32, 4, 16)),
+            new("Output.0", "Dense", "Output", new(84, 1, 1), new(10, 1, 1), 850, 840, new(32, 4, 16), new(32, 4, 16)),
         },
         new global::NetDsl.ParameterInfo[]
         {

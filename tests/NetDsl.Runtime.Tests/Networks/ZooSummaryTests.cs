@@ -45,7 +45,7 @@ public class ZooSummaryTests
     public void Receptive_fields_match_hand_worked_values(string network, string layer, int size, int jump)
     {
         var l = Zoo.Create(network).Description.Layers.Single(l => l.Name == layer);
-        Assert.Equal((size, jump), (l.RfSize, l.RfJump));
+        Assert.Equal((size, jump), (l.RfRows.Size, l.RfRows.Jump));
     }
 
     [Fact]
@@ -53,6 +53,16 @@ public class ZooSummaryTests
     {
         var layers = Zoo.Create("resnet18").Description.Layers;
         var add = layers.First(l => l.Kind == "Add");              // layer1.0: conv 3×3, conv 3×3 after the 11×11 stem
-        Assert.Equal((11 + 2 * 4 + 2 * 4, 4), (add.RfSize, add.RfJump));
+        Assert.Equal((11 + 2 * 4 + 2 * 4, 4), (add.RfRows.Size, add.RfRows.Jump));
+    }
+
+    [Fact]
+    public void Rectangular_windows_give_rows_and_columns_their_own_fields()
+    {
+        // Grouped 3×3 (3), separable 3×3 then 1×1 (5), dilated 3×3 by 2 (9), then 3×1 with stride (2,1): rows grow by 2, columns not.
+        var head = new GeneralConvolutions().Description.Layers.Single(l => l.Name == "Head.0");
+        Assert.Equal(new ReceptiveAxis(11, 2, 1.5), head.RfRows);   // the unpadded separable 3×3 moves the first centre by 1
+        Assert.Equal(new ReceptiveAxis(9, 1, 1.5), head.RfColumns);
+        Assert.Equal("11×9, jump 2,1, start 1.5,1.5", head.ReceptiveField);
     }
 }
