@@ -129,7 +129,7 @@ internal static class CpuEmitter
         string probabilities = main ? "Probabilities" : ids[head.Node] + "_Probabilities";
         return new HeadSite(output.Out, head.Weight, plan.Spec.IgnoreLabel, Slot(name, output.Out.Size), GradSlot(name, output.Out.Size),
             head.ProbabilitySlot < 0 ? "" : Slot(probabilities, output.Out.Size), main ? "ws.LossesOf(n0, n1)" : "ws.HeadLossesOf(n0, n1)",
-            "ws.LabelsOf(n0, n1)", "ws.TargetsOf(n0, n1)", "ws.LabelsOf(0, ws.BatchSize)", "ws.BatchSize", "");
+            "ws.LabelsOf(n0, n1)", "ws.TargetsOf(n0, n1)", "n", "ws.BatchSize") { BatchLabels = "ws.LabelsOf(0, ws.BatchSize)" };
     }
 
     /// <summary>A tensor read by several layers received one gradient per reader; add them up before its producer runs.</summary>

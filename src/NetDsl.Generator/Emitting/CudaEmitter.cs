@@ -149,7 +149,7 @@ internal static class CudaEmitter
                 var output = plan.Nodes[head.Node];
                 var site = new Heads.HeadSite(output.Out, head.Weight, plan.Spec.IgnoreLabel, $"SLOT({output.Slot})", $"GRAD({output.Slot})",
                     head.ProbabilitySlot < 0 ? "" : $"SLOT({head.ProbabilitySlot})", i == 0 ? "a.losses" : "a.headLosses",
-                    "a.labels", "a.targets", "", "a.batchSize", "a.headLosses + a.capacity");
+                    "a.labels", "a.targets", "a.n", "a.batchSize") { Counts = LabeledPixels, BatchCounts = LabeledPixels };
                 string name = i == 0 ? "loss" : ids[head.Node] + "_loss";
                 _trainingOnly = i > 0;
                 string narration = $"// {CpuEmitter.HeadName(plan, i)}: {loss.Describe(output.Out, plan.Spec.IgnoreLabel)}";
@@ -205,6 +205,9 @@ internal static class CudaEmitter
         private NetworkPlan Plan => plan;
         private string[] Ids => ids;
     }
+
+    /// <summary>Per sample, a label map's labeled pixels: the forward writes them, the backward's mean divides by their total.</summary>
+    internal const string LabeledPixels = "a.headLosses + a.capacity";
 
     // Template arguments and pointers that both CUDA emitters write alike.
     internal static string Param(NodePlan l, string role) => l.Tensor(role) is { } t ? $"PARAM({t.Offset})" : "nullptr";

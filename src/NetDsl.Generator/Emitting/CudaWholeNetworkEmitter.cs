@@ -55,8 +55,7 @@ internal static class CudaWholeNetworkEmitter
     public static Program? TryEmit(NetworkPlan plan)
     {
         if (!plan.Layers.All(l => l.Layer.RunsInTile && l.Inputs.Count == 1 && l.Inputs[0] == l.Id - 1)) return null;
-        // Only the softmax cross-entropy head has a tile form so far; other heads run layer by layer.
-        if (plan.HasAuxiliaryHeads || plan.Loss is not Heads.SoftmaxCrossEntropy) return null;
+        if (plan.HasAuxiliaryHeads) return null;   // a chain has one head
 
         var fused = CudaFusion.Activations(plan);
         var pools = CudaFusion.Pools(plan, fused).Values.Where(p => p.FusedBackward).ToDictionary(p => p.Conv.Id);
@@ -68,7 +67,7 @@ internal static class CudaWholeNetworkEmitter
         // Each step writes the end of the tile buffer its input does not occupy, so a sample needs, at most, its
         // largest consecutive pair of tensors: forward from the input on, backward from dL/dlogits on.
         var forwardSizes = steps.Select(s => s.Output.Out.Size).Prepend(plan.Input.Size).ToList();
-        var backwardSizes = backward.Where(s => s.HasDx).Select(s => s.Layer.In.Size).Prepend(plan.Classes).ToList();
+        var backwardSizes = backward.Where(s => s.HasDx).Select(s => s.Layer.In.Size).Prepend(plan.Logits.Out.Size).ToList();
         long perSample = Math.Max(LargestPair(forwardSizes), LargestPair(backwardSizes));
         if (4 * perSample > BudgetBytes) return null;
         int tile = (int)Math.Max(1, Math.Min(MaxTile, TileBytes / (4 * perSample)));
@@ -113,12 +112,12 @@ internal static class CudaWholeNetworkEmitter
                 body.Add(s.Narrate(forward: true) + Place(i + 1, s.Output.Out.Size));
                 l.Layer.CudaForward(new TileLayer(plan, s, body, x, y, forward: true));
             }
-            int classes = plan.Classes;
-            string logits = Buffer(steps.Count, classes);
+            long size = plan.Logits.Out.Size;
+            string logits = Buffer(steps.Count, size);
             body.Add("__syncthreads();");
-            body.Add($"// loss head: softmax cross-entropy over {classes} classes; the logits are written in evaluation too");
-            body.Add($"netdsl::copy<{Team}>(TILE({plan.Logits.Slot}, {classes}), {logits}, (long long)count * {classes});");
-            body.Add($"netdsl::softmax_cross_entropy_forward<{classes}, {Team}>(TILE({plan.ProbabilitySlot}, {classes}), a.losses + first, {logits}, a.labels + first, count);");
+            body.Add($"// loss head: {plan.Loss.Describe(plan.Logits.Out, plan.Spec.IgnoreLabel)}; the logits are written in evaluation too");
+            body.Add($"netdsl::copy<{Team}>(TILE({plan.Logits.Slot}, {size}), {logits}, (long long)count * {size});");
+            body.Add(plan.Loss.CudaForward(HeadSite(logits)));
             Kernel("network_forward",
                 $"// ---- forward: each layer's output goes to the other end of the tile ({samples} × {CodeWriter.N(perSample)} floats) from its input;\n" +
                 "// in training, each is also copied to its slot (backward reads them) while the next layer runs. Dropout only in training.", body.ToArray());
@@ -127,10 +126,10 @@ internal static class CudaWholeNetworkEmitter
         private void Backward(List<Step> backward)
         {
             var body = Prologue();
-            int classes = plan.Classes;
+            long size = plan.Logits.Out.Size;
             body.Add($"float* const partial = a.scratch + (long long)blockIdx.x * {plan.TrainableCount};   // this tile's parameter gradients");
-            body.Add($"// loss head: dL/dlogits = (softmax - onehot) / batch size{Place(0, classes)}");
-            body.Add($"netdsl::softmax_cross_entropy_backward<{classes}, {Team}>(tile, TILE({plan.ProbabilitySlot}, {classes}), a.labels + first, 1.0f / a.batchSize, count);");
+            body.Add($"// loss head: dL/dlogits = {plan.Loss.MeanOver}{Place(0, size)}");
+            body.Add(plan.Loss.CudaBackward(HeadSite($"TILE({plan.Logits.Slot}, {size})") with { Gradient = "tile" }));
             for (int i = 0; i < backward.Count; i++)
             {
                 var (s, l) = (backward[i], backward[i].Layer);
@@ -143,6 +142,20 @@ internal static class CudaWholeNetworkEmitter
                 "// ---- backward: the tile's gradients stay in shared memory (each layer's dx at the other end from its dy); activations\n" +
                 "// come from their slots; parameter gradients are stored in this tile's partial, which network_gradient_sum adds up.", body.ToArray());
         }
+
+        /// <summary>The head on this block's samples: its slots from the first sample on, the logits at <paramref name="output"/>.</summary>
+        private Heads.HeadSite HeadSite(string output)
+        {
+            var (head, size) = (plan.Heads[0], plan.Logits.Out.Size);
+            return new Heads.HeadSite(plan.Logits.Out, 1, plan.Spec.IgnoreLabel, output, "", head.ProbabilitySlot < 0 ? "" : $"TILE({head.ProbabilitySlot}, {size})",
+                "a.losses + first", FromFirst("a.labels", plan.Loss.LabelsPerSample(plan.Logits.Out)), FromFirst("a.targets", size), "count", "a.batchSize")
+            {
+                Counts = $"{LabeledPixels} + first", BatchCounts = LabeledPixels, Team = ", " + Team,
+            };
+        }
+
+        /// <summary>A per-sample buffer from this block's first sample on.</summary>
+        private static string FromFirst(string buffer, long perSample) => perSample == 1 ? $"{buffer} + first" : $"{buffer} + (long long)first * {perSample}";
 
         /// <summary>Where the block's samples start and how many there are (the last tile may be short).</summary>
         private List<string> Prologue() => new()

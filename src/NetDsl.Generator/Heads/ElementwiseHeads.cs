@@ -11,21 +11,23 @@ internal abstract class ElementwiseHead(string cpuKernel, string cudaLoss, strin
 {
     public override string Targets(Shape output, int ignoreLabel) => $"global::NetDsl.TargetSpec.Values(new({output.C}, {output.H}, {output.W}))";
 
+    public override long LabelsPerSample(Shape output) => 0;
+
     public override string Describe(Shape output, int ignoreLabel) => $"{description} over {output.Size} outputs";
 
     public override string MeanOver => "dloss/doutput / (batch size * outputs)";
 
-    public override string CpuForward(HeadSite h) => $"{Kernels}{cpuKernel}.Forward({h.Losses}, {h.Output}, {h.Targets}, n, {h.Out.Size});";
+    public override string CpuForward(HeadSite h) => $"{Kernels}{cpuKernel}.Forward({h.Losses}, {h.Output}, {h.Targets}, {h.N}, {h.Out.Size});";
 
     public override string CpuBackward(HeadSite h) =>
-        $"{Kernels}{cpuKernel}.Backward({h.Gradient}, {h.Output}, {h.Targets}, n, {h.Out.Size}, {CpuScale(h, $"{h.BatchSize} * {h.Out.Size}L")});";
+        $"{Kernels}{cpuKernel}.Backward({h.Gradient}, {h.Output}, {h.Targets}, {h.N}, {h.Out.Size}, {CpuScale(h, $"{h.BatchSize} * {h.Out.Size}L")});";
 
     public override string CudaForward(HeadSite h) =>
-        $"netdsl::elementwise_loss_forward<netdsl::{cudaLoss}, {h.Out.Size}>({h.Losses}, {h.Output}, {h.Targets}, a.n);";
+        $"netdsl::elementwise_loss_forward<netdsl::{cudaLoss}, {h.Out.Size}{h.Team}>({h.Losses}, {h.Output}, {h.Targets}, {h.N});";
 
     public override string CudaBackward(HeadSite h) =>
-        $"netdsl::elementwise_loss_backward<netdsl::{cudaLoss}, {h.Out.Size}>({h.Gradient}, {h.Output}, {h.Targets}, "
-        + CudaScale(h, $"(float){h.BatchSize} * {h.Out.Size}") + ", a.n);";
+        $"netdsl::elementwise_loss_backward<netdsl::{cudaLoss}, {h.Out.Size}{h.Team}>({h.Gradient}, {h.Output}, {h.Targets}, "
+        + CudaScale(h, $"(float){h.BatchSize} * {h.Out.Size}") + $", {h.N});";
 }
 
 /// <summary>Regression: (output − target)², PyTorch's F.mse_loss.</summary>

@@ -26,6 +26,9 @@ internal abstract class Head
     /// <summary>Labels lie in [0, Classes); for value targets, the floats per sample.</summary>
     public virtual int Classes(Shape output) => (int)output.Size;
 
+    /// <summary>Integer labels per sample: one class, or a map of one per pixel; value targets have none.</summary>
+    public virtual long LabelsPerSample(Shape output) => 1;
+
     /// <summary>The runtime's TargetSpec for this output, as a C# expression.</summary>
     public abstract string Targets(Shape output, int ignoreLabel);
 
@@ -53,7 +56,8 @@ internal abstract class Head
     protected static string CpuScale(HeadSite h, string divisor) =>
         (h.Weight == 1 ? "T.One" : $"T.CreateChecked({Emitting.CodeWriter.Literal(h.Weight)})") + $" / T.CreateChecked({divisor})";
 
-    protected static string CudaScale(HeadSite h, string divisor) => $"{Emitting.CodeWriter.FloatLiteral(h.Weight)} / ({divisor})";
+    protected static string CudaScale(HeadSite h, string divisor) =>
+        $"{Emitting.CodeWriter.FloatLiteral(h.Weight)} / {(divisor.Contains(" ") ? $"({divisor})" : divisor)}";
 
     // ---- the registry ----------------------------------------------------------------------------------------------
 
@@ -71,7 +75,16 @@ internal abstract class Head
 
 /// <summary>
 /// Where one head's buffers are, as expressions of the language being written (C# over the workspace, or CUDA over
-/// the kernel arguments): the output and its gradient, the probabilities, the per-sample losses, the targets.
+/// the kernel arguments of a grid or of one block's tile of samples): the output and its gradient, the probabilities,
+/// the per-sample losses, the targets, and how many samples (<see cref="N"/>) these cover. <see cref="BatchLabels"/>
+/// (C#) and <see cref="BatchCounts"/> (CUDA: per-sample labeled pixels) cover the whole batch, for a label map's mean.
+/// <see cref="Team"/> is the CUDA functions' last template argument (", netdsl::Block" in a tile; empty on the grid).
 /// </summary>
 internal sealed record HeadSite(Shape Out, double Weight, int IgnoreLabel, string Output, string Gradient, string Probabilities,
-    string Losses, string Labels, string Targets, string BatchLabels, string BatchSize, string Counts);
+    string Losses, string Labels, string Targets, string N, string BatchSize)
+{
+    public string BatchLabels { get; init; } = "";
+    public string Counts { get; init; } = "";
+    public string BatchCounts { get; init; } = "";
+    public string Team { get; init; } = "";
+}

@@ -13,6 +13,8 @@ internal sealed class PixelSoftmaxCrossEntropy : Head
 
     public override int Classes(Shape output) => output.C;
 
+    public override long LabelsPerSample(Shape output) => output.Spatial;
+
     public override string Targets(Shape output, int ignoreLabel) =>
         $"global::NetDsl.TargetSpec.ClassMap({output.C}, {output.H}, {output.W}, {ignoreLabel})";
 
@@ -24,20 +26,20 @@ internal sealed class PixelSoftmaxCrossEntropy : Head
     public override string MeanOver => "(softmax - onehot) / labeled pixels of the batch";
 
     public override string CpuForward(HeadSite h) =>
-        $"{Kernels}PixelSoftmaxCrossEntropy.Forward({h.Probabilities}, {h.Losses}, {h.Output}, {h.Labels}, n, {Dims(h)}, {h.IgnoreLabel});";
+        $"{Kernels}PixelSoftmaxCrossEntropy.Forward({h.Probabilities}, {h.Losses}, {h.Output}, {h.Labels}, {h.N}, {Dims(h)}, {h.IgnoreLabel});";
 
     public override string CpuBackward(HeadSite h) =>
-        $"{Kernels}PixelSoftmaxCrossEntropy.Backward({h.Gradient}, {h.Probabilities}, {h.Labels}, n, {Dims(h)}, {h.IgnoreLabel}, "
+        $"{Kernels}PixelSoftmaxCrossEntropy.Backward({h.Gradient}, {h.Probabilities}, {h.Labels}, {h.N}, {Dims(h)}, {h.IgnoreLabel}, "
         + CpuScale(h, $"global::System.Math.Max(1, {Kernels}PixelSoftmaxCrossEntropy.CountLabeled({h.BatchLabels}, {h.IgnoreLabel}))") + ");";
 
     public override string CudaForward(HeadSite h) =>
-        $"netdsl::pixel_softmax_cross_entropy_forward<{Dims(h)}, {h.IgnoreLabel}>({h.Probabilities}, {h.Losses}, {h.Counts}, {h.Output}, {h.Labels}, a.n);";
+        $"netdsl::pixel_softmax_cross_entropy_forward<{Dims(h)}, {h.IgnoreLabel}{h.Team}>({h.Probabilities}, {h.Losses}, {h.Counts}, {h.Output}, {h.Labels}, {h.N});";
 
     public override long CudaForwardWork(Shape output) => output.Spatial;
 
     public override string CudaBackward(HeadSite h) =>
-        $"netdsl::pixel_softmax_cross_entropy_backward<{Dims(h)}, {h.IgnoreLabel}>({h.Gradient}, {h.Probabilities}, {h.Labels}, "
-        + CudaScale(h, $"fmaxf(1.0f, netdsl::labeled_pixels({h.Counts}, a.n))") + ", a.n);";
+        $"netdsl::pixel_softmax_cross_entropy_backward<{Dims(h)}, {h.IgnoreLabel}{h.Team}>({h.Gradient}, {h.Probabilities}, {h.Labels}, "
+        + CudaScale(h, $"fmaxf(1.0f, netdsl::labeled_pixels({h.BatchCounts}, a.n))") + $", {h.N});";
 
     private static string Dims(HeadSite h) => $"{h.Out.C}, {h.Out.H}, {h.Out.W}";
 }

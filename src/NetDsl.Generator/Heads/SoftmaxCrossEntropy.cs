@@ -17,14 +17,14 @@ internal sealed class SoftmaxCrossEntropy : Head
     public override string MeanOver => "(softmax - onehot) / batch size";
 
     public override string CpuForward(HeadSite h) =>
-        $"{Kernels}SoftmaxCrossEntropy.Forward({h.Probabilities}, {h.Losses}, {h.Output}, {h.Labels}, n, {h.Out.Size});";
+        $"{Kernels}SoftmaxCrossEntropy.Forward({h.Probabilities}, {h.Losses}, {h.Output}, {h.Labels}, {h.N}, {h.Out.Size});";
 
     public override string CpuBackward(HeadSite h) =>
-        $"{Kernels}SoftmaxCrossEntropy.Backward({h.Gradient}, {h.Probabilities}, {h.Labels}, n, {h.Out.Size}, {CpuScale(h, h.BatchSize)});";
+        $"{Kernels}SoftmaxCrossEntropy.Backward({h.Gradient}, {h.Probabilities}, {h.Labels}, {h.N}, {h.Out.Size}, {CpuScale(h, h.BatchSize)});";
 
     public override string CudaForward(HeadSite h) =>
-        $"netdsl::softmax_cross_entropy_forward<{h.Out.Size}>({h.Probabilities}, {h.Losses}, {h.Output}, {h.Labels}, a.n);";
+        $"netdsl::softmax_cross_entropy_forward<{h.Out.Size}{h.Team}>({h.Probabilities}, {h.Losses}, {h.Output}, {h.Labels}, {h.N});";
 
     public override string CudaBackward(HeadSite h) =>
-        $"netdsl::softmax_cross_entropy_backward<{h.Out.Size}>({h.Gradient}, {h.Probabilities}, {h.Labels}, {CudaScale(h, h.BatchSize)}, a.n);";
+        $"netdsl::softmax_cross_entropy_backward<{h.Out.Size}{h.Team}>({h.Gradient}, {h.Probabilities}, {h.Labels}, {CudaScale(h, h.BatchSize)}, {h.N});";
 }

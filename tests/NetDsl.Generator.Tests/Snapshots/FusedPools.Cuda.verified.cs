@@ -81,7 +81,7 @@ partial class FusedPools : global::NetDsl.Runtime.IGpuNetwork
         // loss head: dL/dHead.1 = (softmax - onehot) / batch size
         extern "C" __global__ void softmax_cross_entropy_backward_0(NetDslArgs a)
         {
-            netdsl::softmax_cross_entropy_backward<3>(GRAD(a.values[0]), SLOT(a.values[1]), a.labels, 1.0f / (a.batchSize), a.n);
+            netdsl::softmax_cross_entropy_backward<3>(GRAD(a.values[0]), SLOT(a.values[1]), a.labels, 1.0f / a.batchSize, a.n);
         }
 
         // Head.1 Dense: (N,4,3,3) -> (N,3), 111 params

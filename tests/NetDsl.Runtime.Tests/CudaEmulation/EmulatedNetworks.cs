@@ -39,5 +39,9 @@ internal static class EmulatedNetworks
             ["AbsoluteErrorHead"] = (() => new AbsoluteErrorHead(), AbsoluteErrorHead.CudaProgram),
             ["MultiLabelHead"] = (() => new MultiLabelHead(), MultiLabelHead.CudaProgram),
             ["AuxiliaryHeads"] = (() => new AuxiliaryHeads(), AuxiliaryHeads.CudaProgram),
+            // The same heads inside the whole-network kernels.
+            ["WholeRegression"] = (() => new WholeRegression(), WholeRegression.CudaProgram),
+            ["WholeMultiLabel"] = (() => new WholeMultiLabel(), WholeMultiLabel.CudaProgram),
+            ["WholePixel"] = (() => new WholePixel(), WholePixel.CudaProgram),
         };
 }

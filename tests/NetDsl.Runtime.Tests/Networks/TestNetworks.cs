@@ -157,3 +157,27 @@ public partial class AuxiliaryHeads
     [Dense(5)] public partial Stage Logits { get; }
     [AuxiliaryHead(Weight = 0.5), From(nameof(C2)), GlobalAvgPool, Dense(5)] public partial Stage Aux2 { get; }
 }
+
+/// <summary>The whole-network kernels with a regression head: a small chain ending in mean squared error.</summary>
+[Network(Input = new[] { 1, 8, 8 }, Head = Head.MeanSquaredError)]
+public partial class WholeRegression
+{
+    [Conv(3, Kernel = 3), Relu, MaxPool(2)] public partial Stage C { get; }
+    [Dense(2)] public partial Stage Out { get; }
+}
+
+/// <summary>The whole-network kernels with a multi-label head.</summary>
+[Network(Input = new[] { 1, 8, 8 }, Head = Head.BinaryCrossEntropyWithLogits)]
+public partial class WholeMultiLabel
+{
+    [Conv(3, Kernel = 3), Tanh, MaxPool(2)] public partial Stage C { get; }
+    [Dense(4)] public partial Stage Out { get; }
+}
+
+/// <summary>The whole-network kernels with a per-pixel head: convolutions only, the last one scoring 3 classes per pixel.</summary>
+[Network(Input = new[] { 2, 6, 6 }, Head = Head.PixelSoftmaxCrossEntropy, IgnoreLabel = 255)]
+public partial class WholePixel
+{
+    [Conv(4, Kernel = 3, Padding = 1), Relu] public partial Stage C { get; }
+    [Conv(3, Kernel = 1)] public partial Stage Score { get; }
+}
