@@ -39,5 +39,6 @@ internal static class EmulatedNetworks
             ["AbsoluteErrorHead"] = (() => new AbsoluteErrorHead(), AbsoluteErrorHead.CudaProgram),
             ["MultiLabelHead"] = (() => new MultiLabelHead(), MultiLabelHead.CudaProgram),
             ["AuxiliaryHeads"] = (() => new AuxiliaryHeads(), AuxiliaryHeads.CudaProgram),
+            ["PixelAuxiliaryHead"] = (() => new PixelAuxiliaryHead(), PixelAuxiliaryHead.CudaProgram),
         };
 }
