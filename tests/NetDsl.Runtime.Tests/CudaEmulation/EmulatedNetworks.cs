@@ -39,6 +39,7 @@ internal static class EmulatedNetworks
             ["AbsoluteErrorHead"] = (() => new AbsoluteErrorHead(), AbsoluteErrorHead.CudaProgram),
             ["MultiLabelHead"] = (() => new MultiLabelHead(), MultiLabelHead.CudaProgram),
             ["AuxiliaryHeads"] = (() => new AuxiliaryHeads(), AuxiliaryHeads.CudaProgram),
+            ["PixelAuxiliaryHead"] = (() => new PixelAuxiliaryHead(), PixelAuxiliaryHead.CudaProgram),
             // The same heads inside the whole-network kernels.
             ["WholeRegression"] = (() => new WholeRegression(), WholeRegression.CudaProgram),
             ["WholeMultiLabel"] = (() => new WholeMultiLabel(), WholeMultiLabel.CudaProgram),

@@ -47,14 +47,26 @@ internal sealed class NetworkHarness<T> where T : unmanaged, IFloatingPointIeee7
         return h;
     }
 
-    /// <summary>A given batch: parameters and inputs converted to T.</summary>
-    public static NetworkHarness<T> Of(ICpuNetwork net, float[] parameters, float[] inputs, int[] labels, int workers = 1)
+    /// <summary>A given batch of class labels: parameters and inputs converted to T.</summary>
+    public static NetworkHarness<T> Of(ICpuNetwork net, float[] parameters, float[] inputs, int[] labels, int workers = 1) =>
+        Of(net, parameters, inputs, labels, [], workers);
+
+    /// <summary>
+    /// A given batch of any target kind: its labels (one per sample, or a map per sample) or its float targets, the
+    /// other empty. The batch size is the inputs' sample count; parameters, inputs and targets are converted to T.
+    /// </summary>
+    public static NetworkHarness<T> Of(ICpuNetwork net, float[] parameters, float[] inputs, int[] labels, float[] targets, int workers = 1)
     {
-        var h = new NetworkHarness<T>(net, labels.Length, workers);
+        var spec = net.Layout.Targets;
+        int batch = inputs.Length / net.Layout.InputSize;
+        if (batch * net.Layout.InputSize != inputs.Length || labels.Length != batch * spec.LabelsPerSample || targets.Length != batch * spec.ValuesPerSample)
+            throw new ArgumentException($"{inputs.Length} inputs, {labels.Length} labels and {targets.Length} targets are not whole samples of {net.Description.Name} ({spec}).");
+        var h = new NetworkHarness<T>(net, batch, workers);
         for (int i = 0; i < parameters.Length; i++) h.Parameters[i] = T.CreateChecked(parameters[i]);
-        var to = h._ws.Input(0, labels.Length);
+        var to = h._ws.Input(0, batch);
         for (int i = 0; i < to.Length; i++) to[i] = T.CreateChecked(inputs[i]);
         labels.CopyTo(h._ws.Labels, 0);
+        for (int i = 0; i < targets.Length; i++) h._ws.Targets[i] = T.CreateChecked(targets[i]);
         return h;
     }
 
