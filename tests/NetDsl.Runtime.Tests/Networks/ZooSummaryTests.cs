@@ -31,6 +31,19 @@ public class ZooSummaryTests
         }
     }
 
+    [Fact]
+    public void Every_tensor_of_the_zoo_belongs_to_exactly_one_stage()
+    {
+        foreach (var name in Zoo.Names)
+        {
+            var d = Zoo.Create(name).Description;
+            var owners = d.Stages.SelectMany(s => d.ParametersOf(s.Name).Select(p => (Parameter: p.Name, Stage: s.Name))).ToLookup(o => o.Parameter);
+            var wrong = d.Parameters.Where(p => owners[p.Name].Count() != 1)
+                .Select(p => $"{p.Name} in [{string.Join(", ", owners[p.Name].Select(o => o.Stage))}]").ToList();
+            Assert.True(wrong.Count == 0, $"{name}: {string.Join("; ", wrong)}");
+        }
+    }
+
     /// <summary>A K×K stride-1 convolution then P×P pooling sees (P+K−1)×(P+K−1); LeNet-5: 5×5 conv, 2×2 pool → 6×6, and so on.</summary>
     [Theory]
     [InlineData("lenet5", "C1.0", 5, 1)]
