@@ -50,6 +50,17 @@ public sealed record NetworkDescription(
     public int TrainableParameterCount => Parameters.Where(p => p.Trainable).Sum(p => p.Length);
     public long MultiplyAdds => Layers.Sum(l => l.MultiplyAdds);
 
+    /// <summary>
+    /// The tensors of <paramref name="stage"/>'s layers (blocks included): a layer's tensors are its name and one more
+    /// part (<c>fc</c> → <c>fc.weight</c>, <c>fc.bias</c>). Empty for an unknown stage.
+    /// </summary>
+    public IEnumerable<ParameterInfo> ParametersOf(string stage)
+    {
+        var layers = Stages.Where(s => s.Name == stage)
+            .SelectMany(s => Layers.Skip(s.FirstLayer).Take(s.LayerCount)).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        return Parameters.Where(p => p.Name.LastIndexOf('.') is int dot and > 0 && layers.Contains(p.Name[..dot]));
+    }
+
     private readonly TargetSpec? _targets;
     private readonly IReadOnlyList<HeadInfo>? _heads;
 

@@ -21,7 +21,10 @@ internal static class EvalCommand
         {
             var net = Zoo.Create(result.GetValue(network)!);
             var parameters = new float[net.Description.ParameterCount];
-            TrainingCheckpoint.LoadParameters(result.GetValue(weights)!, net.Description, parameters);
+            // Evaluation never runs auxiliary heads, so weights saved without them (torchvision's googlenet(aux_logits=False)) do.
+            var file = TrainingCheckpoint.LoadParameters(result.GetValue(weights)!, net.Description, parameters, MissingAuxiliaryHeads.Keep);
+            if (TrainingCheckpoint.AuxiliaryHeadsMissingFrom(file, net.Description) is { Count: > 0 } absent)
+                AnsiConsole.MarkupLine($"[dim]No weights for the auxiliary heads {string.Join(", ", absent)}: evaluation does not use them.[/]");
             var test = FashionMnist.Load(result.GetValue(data)).Test;
             using var gpu = result.GetValue(device) == "cuda" ? GpuSession.Open(net) : null;
             ITrainer evaluator = gpu is null

@@ -43,22 +43,45 @@ public static class TrainingCheckpoint
     /// <summary>
     /// Fills <paramref name="parameters"/> from a checkpoint or a converted PyTorch state_dict. Every parameter must be
     /// present with its exact shape; anything missing or mis-shaped is listed, and the buffer is untouched on failure.
+    /// With <see cref="MissingAuxiliaryHeads.Keep"/>, an auxiliary head none of whose tensors the file holds is passed
+    /// over instead, its parameters left as they are (<see cref="AuxiliaryHeadsMissingFrom"/> names such heads).
     /// </summary>
-    public static SafeTensorsFile LoadParameters(string path, NetworkDescription network, float[] parameters)
+    public static SafeTensorsFile LoadParameters(string path, NetworkDescription network, float[] parameters,
+        MissingAuxiliaryHeads missingAuxiliaryHeads = MissingAuxiliaryHeads.Refuse)
     {
         var file = SafeTensors.Read(path);
+        var absentHeads = AuxiliaryHeadsMissingFrom(file, network);
+        var passedOver = missingAuxiliaryHeads == MissingAuxiliaryHeads.Keep
+            ? absentHeads.SelectMany(network.ParametersOf).Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
+            : [];
+        var loaded = network.Parameters.Where(p => !passedOver.Contains(p.Name)).ToList();
         var problems = new List<string>();
-        foreach (var p in network.Parameters)
+        foreach (var p in loaded)
         {
             if (!file.TryGetTensor(p.Name, out var tensor)) problems.Add($"'{p.Name}' is missing");
             else if (!tensor.Shape.SequenceEqual(p.Dims))
                 problems.Add($"'{p.Name}' has shape [{string.Join(", ", tensor.Shape)}], expected [{string.Join(", ", p.Dims)}]");
         }
         if (problems.Count > 0)
-            throw new InvalidDataException($"{path} does not hold {network.Name}'s parameters: {string.Join("; ", problems)}.");
-        foreach (var p in network.Parameters) file[p.Name].Data.CopyTo(parameters.AsSpan(p.Offset, p.Length));
+        {
+            string hint = missingAuxiliaryHeads == MissingAuxiliaryHeads.Refuse && absentHeads.Count > 0
+                ? $" The file has no tensor of the auxiliary heads {string.Join(", ", absentHeads)}, which only training uses; " +
+                  "to load weights from a model without them (torchvision's googlenet(aux_logits=False)), pass MissingAuxiliaryHeads.Keep."
+                : "";
+            throw new InvalidDataException($"{path} does not hold {network.Name}'s parameters: {string.Join("; ", problems)}.{hint}");
+        }
+        foreach (var p in loaded) file[p.Name].Data.CopyTo(parameters.AsSpan(p.Offset, p.Length));
         return file;
     }
+
+    /// <summary>
+    /// The auxiliary heads (stage names) that have parameters but none of them in <paramref name="file"/>: a model
+    /// saved without them, such as torchvision's googlenet(aux_logits=False). A head with only some is not listed.
+    /// </summary>
+    public static IReadOnlyList<string> AuxiliaryHeadsMissingFrom(SafeTensorsFile file, NetworkDescription network) =>
+        network.Heads.Where(h => h.TrainingOnly).Select(h => h.Stage)
+            .Where(stage => network.ParametersOf(stage).Any() && network.ParametersOf(stage).All(p => !file.TryGetTensor(p.Name, out _)))
+            .ToList();
 
     /// <summary>
     /// Restores parameters, optimizer state, epoch, step and seed into a trainer built with the same settings, on either

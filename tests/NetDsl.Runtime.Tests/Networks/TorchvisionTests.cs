@@ -23,6 +23,13 @@ public class TorchvisionTests
     public void Parameters_match_the_torchvision_state_dict(string name) =>
         TorchvisionFixture.Load(name).AssertSameParameters(Zoo.Create(name).Description);
 
+    /// <summary>GoogLeNet's 13,004,888 include torchvision's auxiliary heads (fixture: googlenet(aux_logits=True)).</summary>
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Trainable_parameter_count_is_torchvisions(string name) =>
+        Assert.Equal(long.Parse(TorchvisionFixture.Load(name).File.Metadata["trainable_parameters"], System.Globalization.CultureInfo.InvariantCulture),
+            Zoo.Create(name).Description.TrainableParameterCount);
+
     [Theory]
     [InlineData("resnet18", 2)]
     [InlineData("vgg11", 1)] // 7.6 G multiply-adds and 2 GB of double parameters and gradients: one image is plenty
@@ -164,7 +171,8 @@ public class TorchvisionTests
                       "4096->4096, classifier.6 ->1000.",
         ["googlenet"] = "torchvision's googlenet: BasicConv2d = conv without bias + BatchNorm eps 0.001 + ReLU; every max pool has " +
                         "ceil_mode=True (maxpool1-3 3/2, maxpool4 2/2, branch4 3/1 pad 1); branch3 is 1x1 then 3x3 (not the paper's " +
-                        "5x5); concat order branch1..branch4; transform_input=False, no aux heads; dropout 0.2 before fc 1024->1000.",
+                        "5x5); concat order branch1..branch4; transform_input=False; dropout 0.2 before fc 1024->1000; the auxiliary heads " +
+                        "aux1 (after inception4a) and aux2 (after inception4d) are trained only, so evaluation must not run them.",
     };
 }
 

@@ -15,7 +15,7 @@ public class ZooSummaryTests
     [InlineData("resnet50", 25_557_032)]
     [InlineData("resnet101", 44_549_160)]
     [InlineData("resnet152", 60_192_808)]
-    [InlineData("googlenet", 6_624_904)]
+    [InlineData("googlenet", 13_004_888)]   // googlenet(aux_logits=True): 6,624,904 on the main path, the rest in aux1 and aux2
     public void Trainable_parameters_match_torchvision(string name, int torchvision) =>
         Assert.Equal(torchvision, Zoo.Create(name).Description.TrainableParameterCount);
 
@@ -28,6 +28,19 @@ public class ZooSummaryTests
             Assert.Equal(d.Classes, d.Layers[^1].Output.Size);
             Assert.Equal(d.TrainableParameterCount, d.Layers.Sum(l => l.Parameters));
             Assert.True(d.Parameters.SkipWhile(p => p.Trainable).All(p => !p.Trainable), $"{name}: buffers must follow every trainable tensor");
+        }
+    }
+
+    [Fact]
+    public void Every_tensor_of_the_zoo_belongs_to_exactly_one_stage()
+    {
+        foreach (var name in Zoo.Names)
+        {
+            var d = Zoo.Create(name).Description;
+            var owners = d.Stages.SelectMany(s => d.ParametersOf(s.Name).Select(p => (Parameter: p.Name, Stage: s.Name))).ToLookup(o => o.Parameter);
+            var wrong = d.Parameters.Where(p => owners[p.Name].Count() != 1)
+                .Select(p => $"{p.Name} in [{string.Join(", ", owners[p.Name].Select(o => o.Stage))}]").ToList();
+            Assert.True(wrong.Count == 0, $"{name}: {string.Join("; ", wrong)}");
         }
     }
 

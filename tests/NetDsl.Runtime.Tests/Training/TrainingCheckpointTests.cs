@@ -1,5 +1,6 @@
 using NetDsl.Runtime.Checkpoints;
 using NetDsl.Runtime.Tests.Data;
+using NetDsl.Runtime.Tests.Networks;
 using NetDsl.Runtime.Training;
 
 namespace NetDsl.Runtime.Tests.Training;
@@ -79,6 +80,46 @@ public class TrainingCheckpointTests
         Assert.Contains($"'{names[0]}' has shape [1, 2], expected [{string.Join(", ", description.Parameters[0].Dims)}]", error.Message);
         Assert.Contains($"'{names[1]}' is missing", error.Message);
         Assert.All(parameters, p => Assert.Equal(7f, p));
+    }
+
+    [Fact]
+    public void Weights_without_the_auxiliary_heads_are_refused_unless_the_heads_may_be_kept()
+    {
+        using var dir = new TempDirectory();
+        var network = new AuxiliaryHeads().Description;
+        var saved = Enumerable.Range(0, network.ParameterCount).Select(i => 0.01f * i).ToArray();
+        var auxiliary = network.ParametersOf("Aux1").Concat(network.ParametersOf("Aux2")).Select(p => p.Name).ToHashSet();
+        string path = dir.File("main-only.safetensors");
+        SafeTensors.Write(path, network.Parameters.Where(p => !auxiliary.Contains(p.Name))
+            .Select(p => new TensorEntry(p.Name, p.Dims, saved.AsSpan(p.Offset, p.Length).ToArray())));
+        var parameters = Enumerable.Repeat(7f, network.ParameterCount).ToArray();
+
+        var error = Assert.Throws<InvalidDataException>(() => TrainingCheckpoint.LoadParameters(path, network, parameters));
+        Assert.All(auxiliary, name => Assert.Contains($"'{name}' is missing", error.Message));
+        Assert.Contains("no tensor of the auxiliary heads Aux1, Aux2", error.Message);
+        Assert.Contains("MissingAuxiliaryHeads.Keep", error.Message);
+        Assert.All(parameters, p => Assert.Equal(7f, p));
+
+        var file = TrainingCheckpoint.LoadParameters(path, network, parameters, MissingAuxiliaryHeads.Keep);
+        Assert.Equal(["Aux1", "Aux2"], TrainingCheckpoint.AuxiliaryHeadsMissingFrom(file, network));
+        foreach (var p in network.Parameters)
+            Assert.Equal(auxiliary.Contains(p.Name) ? Enumerable.Repeat(7f, p.Length) : saved.AsSpan(p.Offset, p.Length).ToArray(),
+                parameters.AsSpan(p.Offset, p.Length).ToArray());
+    }
+
+    [Fact]
+    public void An_auxiliary_head_missing_only_some_tensors_is_refused_even_when_heads_may_be_kept()
+    {
+        using var dir = new TempDirectory();
+        var network = new AuxiliaryHeads().Description;
+        string lost = network.ParametersOf("Aux2").First().Name;
+        string path = dir.File("partial.safetensors");
+        SafeTensors.Write(path, network.Parameters.Where(p => p.Name != lost).Select(p => new TensorEntry(p.Name, p.Dims, new float[p.Length])));
+
+        var error = Assert.Throws<InvalidDataException>(() =>
+            TrainingCheckpoint.LoadParameters(path, network, new float[network.ParameterCount], MissingAuxiliaryHeads.Keep));
+        Assert.EndsWith($"does not hold AuxiliaryHeads's parameters: '{lost}' is missing.", error.Message);
+        Assert.Empty(TrainingCheckpoint.AuxiliaryHeadsMissingFrom(SafeTensors.Read(path), network));
     }
 
     [Fact]
