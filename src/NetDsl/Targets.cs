@@ -36,13 +36,17 @@ public sealed record TargetSpec(TargetKind Kind, Shape Shape, int Classes, int I
     /// <summary>Float targets per sample: the output's size for values, none otherwise.</summary>
     public int ValuesPerSample => Kind == TargetKind.Values ? Shape.Size : 0;
 
-    /// <summary>Whether data with targets <paramref name="data"/> can train a network with these (the ignore label is the network's choice).</summary>
-    public bool Accepts(TargetSpec data) => data.Kind == Kind && data.Shape == Shape && data.Classes == Classes;
+    /// <summary>
+    /// Whether data with targets <paramref name="data"/> can train a network with these. Label maps must also agree on
+    /// the ignore label: data that marks its void pixels otherwise would have them trained as a class, or refused mid-epoch.
+    /// </summary>
+    public bool Accepts(TargetSpec data) => data.Kind == Kind && data.Shape == Shape && data.Classes == Classes
+        && (Kind != TargetKind.ClassMap || data.IgnoreLabel == IgnoreLabel);
 
     public override string ToString() => Kind switch
     {
         TargetKind.Class => $"class labels in [0, {Classes})",
-        TargetKind.ClassMap => $"({Shape.Height},{Shape.Width}) label maps of {Classes} classes",
+        TargetKind.ClassMap => $"({Shape.Height},{Shape.Width}) label maps of {Classes} classes, label {IgnoreLabel} ignored",
         _ => $"{Shape} float targets",
     };
 }

@@ -166,6 +166,14 @@ public class DiagnosticTests
         """, input: "Input = new[] { 1, 8, 8 }"), "NDSL0023", "Aux",
         "Auxiliary head 'Aux' of network 'Net' outputs (5), but the main output L is (10); heads share the targets, so their shapes must agree");
 
+    [Theory]
+    [InlineData("Head = Head.PixelSoftmaxCrossEntropy, ", 2,
+        "is one of the 3 classes the head scores, so that class could never be learned; choose a label outside [0, 3), such as 255")]
+    [InlineData("", 255, "has no effect: only the PixelSoftmaxCrossEntropy head ignores labels")]
+    public void NDSL0025_ignore_label_that_hides_a_class_or_does_nothing(string head, int ignore, string problem) => AssertReported(
+        Net("[Conv(3, Kernel = 1)] public partial Stage Score { get; }", input: $"Input = new[] {{ 1, 4, 4 }}, {head}IgnoreLabel = {ignore}"), "NDSL0025",
+        $"Network(Input = new[] {{ 1, 4, 4 }}, {head}IgnoreLabel = {ignore})", $"Network 'Net': IgnoreLabel {ignore} {problem}");
+
     [Fact]
     public void NDSL0024_auxiliary_head_in_a_block() => AssertReported("""
         using NetDsl;

@@ -110,12 +110,16 @@ internal static class Catalog
         "Auxiliary head inside a block",
         "Block '{0}' marks stage '{1}' as an auxiliary head; only a network's stages can be heads");
 
+    public static readonly DiagnosticDescriptor IgnoreLabelProblem = Warning("NDSL0025",
+        "IgnoreLabel has no effect or hides a class",
+        "Network '{0}': IgnoreLabel {1} {2}");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
     {
         NetworkNotPartial, NetworkNested, MissingInput, InvalidInput, InvalidArgument, KernelTooLarge,
         StrideLeavesRemainder, StageNotPartial, NoLayers, EmptyStage, TooFewClasses, TooLarge, MissingRuntime,
         UnknownStage, Cycle, ConcatMismatch, AddMismatch, UnusedStage, BlockArguments, NotABlock, InvalidExpression,
-        DuplicateName, AuxiliaryHeadShape, AuxiliaryHeadInBlock,
+        DuplicateName, AuxiliaryHeadShape, AuxiliaryHeadInBlock, IgnoreLabelProblem,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

@@ -23,6 +23,10 @@ internal abstract class Head
     /// <summary>What the output must be, said as "at least 2 outputs", when <paramref name="output"/> does not fit; else null.</summary>
     public virtual string? Unfit(Shape output) => null;
 
+    /// <summary>What is wrong with the network's IgnoreLabel, as the end of a sentence; null when nothing is. Only label maps read it.</summary>
+    public virtual string? IgnoreLabelProblem(Shape output, int ignoreLabel) =>
+        ignoreLabel == DefaultIgnoreLabel ? null : $"has no effect: only the {nameof(PixelSoftmaxCrossEntropy)} head ignores labels";
+
     /// <summary>Labels lie in [0, Classes); for value targets, the floats per sample.</summary>
     public virtual int Classes(Shape output) => (int)output.Size;
 

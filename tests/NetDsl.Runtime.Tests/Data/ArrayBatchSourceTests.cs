@@ -77,7 +77,7 @@ public class ArrayBatchSourceTests
     public void Rejects_label_maps_that_are_not_whole_or_hold_labels_out_of_range()
     {
         var partial = Assert.Throws<ArgumentException>(() => new ArrayBatchSource(Pair, Maps, new float[4], [0, 1, 2]));
-        Assert.Contains("3 labels are not whole samples of (1,2) label maps of 3 classes (2 per sample)", partial.Message);
+        Assert.Contains("3 labels are not whole samples of (1,2) label maps of 3 classes, label 255 ignored (2 per sample)", partial.Message);
 
         var inputs = Assert.Throws<ArgumentException>(() => new ArrayBatchSource(Pair, Maps, new float[6], [0, 1, 2, 0]));
         Assert.Contains("2 samples of (1,1,2) need 4 inputs, got 6", inputs.Message);
@@ -116,7 +116,7 @@ public class ArrayBatchSourceTests
     {
         Assert.Contains("(2) float targets are floats: pass them as float[], not as 2 int labels",
             Assert.Throws<ArgumentException>(() => new ArrayBatchSource(Pair, TwoValues, new float[2], [0, 1])).Message);
-        Assert.Contains("(1,2) label maps of 3 classes are integers: pass them as int[], not as 2 floats",
+        Assert.Contains("(1,2) label maps of 3 classes, label 255 ignored are integers: pass them as int[], not as 2 floats",
             Assert.Throws<ArgumentException>(() => new ArrayBatchSource(Pair, Maps, new float[2], new float[2])).Message);
         Assert.Contains("need Classes = 2, the floats per sample; got 3",
             Assert.Throws<ArgumentException>(() => new ArrayBatchSource(Pair, TwoValues with { Classes = 3 }, new float[2], new float[2])).Message);

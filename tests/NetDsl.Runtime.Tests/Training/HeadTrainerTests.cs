@@ -208,7 +208,7 @@ public class HeadTrainerTests(ITestOutputHelper output)
 
     // ---- (e) targets that do not fit ---------------------------------------------------------------------------------
 
-    public static TheoryData<string> Mismatches => new() { "class labels for regression", "smaller label maps", "class labels for label maps", "fewer values", "values for a classifier" };
+    public static TheoryData<string> Mismatches => new() { "class labels for regression", "smaller label maps", "another ignore label", "class labels for label maps", "fewer values", "values for a classifier" };
 
     private static (ICpuNetwork Network, IBatchSource Data) Mismatch(string name)
     {
@@ -221,6 +221,7 @@ public class HeadTrainerTests(ITestOutputHelper output)
         {
             "class labels for regression" => (regression, new ArrayBatchSource(regression.Description.Input, 2, Inputs(regression), [0, 1, 1, 0])),
             "smaller label maps" => (pixel, new ArrayBatchSource(pixel.Description.Input, TargetSpec.ClassMap(3, 3, 3, 255), Inputs(pixel), new int[4 * 9])),
+            "another ignore label" => (pixel, new ArrayBatchSource(pixel.Description.Input, TargetSpec.ClassMap(3, 6, 6), Inputs(pixel), new int[4 * 36])),
             "class labels for label maps" => (pixel, new ArrayBatchSource(pixel.Description.Input, 3, Inputs(pixel), [0, 1, 2, 0])),
             "fewer values" => (multiLabel, new ArrayBatchSource(multiLabel.Description.Input, TargetSpec.Values(new Shape(3, 1, 1)), Inputs(multiLabel), new float[4 * 3])),
             "values for a classifier" => (classifier, new ArrayBatchSource(classifier.Description.Input, TargetSpec.Values(new Shape(5, 1, 1)), Inputs(classifier), new float[4 * 5])),
