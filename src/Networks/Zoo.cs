@@ -39,6 +39,7 @@ public static class Zoo
         ["alexnetgap"] = () => new AlexNetGap(),
         ["vgg16gap"] = () => new Vgg16Gap(),
         ["googlenetgap"] = () => new GoogLeNetGap(),
+        ["shapesunet"] = () => new ShapesUNet(),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

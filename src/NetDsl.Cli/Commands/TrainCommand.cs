@@ -8,8 +8,9 @@ using Spectre.Console;
 namespace NetDsl.Cli.Commands;
 
 /// <summary>
-/// <c>netdsl train NET</c>: trains on Fashion-MNIST with a progress bar, evaluates on the test set after every epoch,
-/// and checkpoints after every epoch (and on Ctrl+C), so nothing is lost and <c>--resume</c> continues exactly.
+/// <c>netdsl train NET</c>: trains on the network's data (<see cref="TrainingData"/>: Fashion-MNIST, or synthetic
+/// shapes for segmentation) with a progress bar, evaluates on the test set after every epoch (mean IoU too for
+/// segmentation), and checkpoints after every epoch (and on Ctrl+C), so nothing is lost and <c>--resume</c> continues exactly.
 /// </summary>
 internal static class TrainCommand
 {
@@ -17,13 +18,19 @@ internal static class TrainCommand
     {
         var network = CommonOptions.NetworkArgument();
         var data = CommonOptions.DataOption();
-        var epochs = new Option<int>("--epochs") { Description = "Epochs to train (in total, when resuming).", DefaultValueFactory = _ => 10 };
-        var batch = new Option<int>("--batch") { Description = "Mini-batch size.", DefaultValueFactory = _ => 64 };
-        var lr = new Option<double>("--lr") { Description = "Peak learning rate; annealed to 0 with a cosine schedule.", DefaultValueFactory = _ => 0.05 };
+        var (fashion, shapes) = (TrainingData.FashionMnistDefaults, TrainingData.ShapesDefaults);
+        string Defaults<T>(Func<TrainingDefaults, T> value) => $"(default: {value(fashion)} on Fashion-MNIST, {value(shapes)} on synthetic shapes)";
+        var epochs = new Option<int?>("--epochs") { Description = $"Epochs to train, in total when resuming {Defaults(d => d.Epochs)}." };
+        var batch = new Option<int?>("--batch") { Description = $"Mini-batch size {Defaults(d => d.Batch)}." };
+        var lr = new Option<double?>("--lr") { Description = $"Peak learning rate; annealed to 0 with a cosine schedule {Defaults(d => d.LearningRate)}." };
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
-        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay.", DefaultValueFactory = _ => 5e-4 };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd or adam.", DefaultValueFactory = _ => "sgd" };
+        var weightDecay = new Option<double?>("--weight-decay") { Description = $"L2 weight decay {Defaults(d => d.WeightDecay)}." };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"sgd or adam {Defaults(d => d.Optimizer)}." };
         optimizer.AcceptOnlyFromAmong("sgd", "adam");
+        var trainSamples = new Option<int?>("--train-samples")
+        {
+            Description = $"Synthetic shapes only: images generated for training (default {TrainingData.DefaultShapes:N0}; {TrainingData.HeldOutShapes:N0} others are held out).",
+        };
         var seed = new Option<ulong>("--seed") { Description = "Seeds initialization, shuffling and dropout.", DefaultValueFactory = _ => 1 };
         var workers = new Option<int?>("--workers") { Description = "Threads per batch (default: all cores)." };
         var output = new Option<string>("--out") { Description = "Checkpoint file, written after every epoch.", DefaultValueFactory = r => "" };
@@ -32,32 +39,36 @@ internal static class TrainCommand
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var augment = new Option<bool>("--augment") { Description = "Random 2-pixel shifts (crop with padding) and horizontal flips of training images." };
 
-        var command = new Command("train", "Train a network on Fashion-MNIST.")
+        var command = new Command("train", "Train a network on Fashion-MNIST, or a segmentation network on synthetic shapes.")
         {
-            network, data, epochs, batch, lr, momentum, weightDecay, optimizer, seed, workers, output, resume, augment, device,
+            network, data, epochs, batch, lr, momentum, weightDecay, optimizer, trainSamples, seed, workers, output, resume, augment, device,
         };
         command.SetAction((result, ct) => Task.FromResult(CommonOptions.Guard(() =>
         {
-            var settings = new TrainSettings(result.GetValue(network)!, result.GetValue(data), result.GetValue(epochs), result.GetValue(batch),
-                result.GetValue(lr), result.GetValue(momentum), result.GetValue(weightDecay), result.GetValue(optimizer)!, result.GetValue(seed),
-                result.GetValue(workers), result.GetValue(output)!, result.GetValue(resume), result.GetValue(augment), result.GetValue(device)!);
-            return Run(settings, ct);
+            var net = Zoo.Create(result.GetValue(network)!);
+            var training = TrainingData.For(net, result.GetValue(data), result.GetValue(trainSamples));
+            var d = training.Defaults;
+            var settings = new TrainSettings(result.GetValue(network)!, result.GetValue(epochs) ?? d.Epochs, result.GetValue(batch) ?? d.Batch,
+                result.GetValue(lr) ?? d.LearningRate, result.GetValue(momentum), result.GetValue(weightDecay) ?? d.WeightDecay,
+                result.GetValue(optimizer) ?? d.Optimizer, result.GetValue(seed), result.GetValue(workers), result.GetValue(output)!,
+                result.GetValue(resume), result.GetValue(augment), result.GetValue(device)!);
+            return Run(net, training, settings, ct);
         })));
         return command;
     }
 
-    private sealed record TrainSettings(string Network, string? Data, int Epochs, int Batch, double LearningRate, double Momentum,
+    private sealed record TrainSettings(string Network, int Epochs, int Batch, double LearningRate, double Momentum,
         double WeightDecay, string Optimizer, ulong Seed, int? Workers, string Output, string? Resume, bool Augment, string Device);
 
-    private static int Run(TrainSettings s, CancellationToken ct)
+    private static int Run(ICpuNetwork net, TrainingData data, TrainSettings s, CancellationToken ct)
     {
         if (s.Epochs < 1 || s.Batch < 1 || s.LearningRate <= 0)
             throw new ArgumentException("--epochs and --batch must be at least 1 and --lr positive.");
-        var net = Zoo.Create(s.Network);
-        var data = FashionMnist.Load(s.Data);
+        if (s.Augment && data.Train is not LabeledImages)
+            throw new ArgumentException($"--augment shifts and flips images, not their label maps; {net.Description.Name} trains on {data.Name}.");
         // Augmentation depends on (seed, epoch, sample) only, so a resumed run sees the same images.
-        var augmented = s.Augment ? Augmentation.CropAndFlip(data.Train, padding: 2, flipProbability: 0.5, s.Seed) : null;
-        IBatchSource train = augmented ?? (IBatchSource)data.Train;
+        var augmented = s.Augment ? Augmentation.CropAndFlip((LabeledImages)data.Train, padding: 2, flipProbability: 0.5, s.Seed) : null;
+        IBatchSource train = augmented ?? data.Train;
         string output = s.Output.Length > 0 ? s.Output : s.Network.ToLowerInvariant() + ".safetensors";
 
         var parameters = new float[net.Description.ParameterCount];
@@ -75,8 +86,8 @@ internal static class TrainCommand
         if (s.Resume is not null) TrainingCheckpoint.Resume(s.Resume, trainer);
 
         string where = trainer is Trainer cpu ? $"{cpu.Workers} worker(s)" : $"on {Markup.Escape(gpu!.Description)}";
-        AnsiConsole.MarkupLine($"Training [bold]{net.Description.Name}[/] ({net.Description.ParameterCount:N0} parameters) on Fashion-MNIST "
-            + $"({data.Train.Count:N0} train / {data.Test.Count:N0} test images from {Markup.Escape(data.Directory)}): "
+        AnsiConsole.MarkupLine($"Training [bold]{net.Description.Name}[/] ({net.Description.ParameterCount:N0} parameters) on {data.Name} "
+            + $"({Markup.Escape(data.Origin)}): "
             + $"{s.Optimizer} lr {s.LearningRate} (cosine), batch {s.Batch}, {where}, seed {s.Seed}{(s.Augment ? ", augmented" : "")}.");
         if (trainer.Epoch >= s.Epochs)
             AnsiConsole.MarkupLine($"The checkpoint has already trained {trainer.Epoch} epoch(s); raise --epochs to continue.");
@@ -100,13 +111,36 @@ internal static class TrainCommand
             }
             test = trainer.Evaluate(data.Test);
             TrainingCheckpoint.Save(output, trainer);
+            string score = data.Segmentation
+                ? $"held-out loss {test.MeanLoss:0.0000}  pixels {test.Top1Accuracy:P2}  mIoU [bold]{Segmentation(trainer, data).MeanIoU:P2}[/]"
+                : $"test [bold]{test.Top1Accuracy:P2}[/] (top-5 {test.Top5Accuracy:P2})";
             AnsiConsole.MarkupLine($"epoch {epoch,2}/{s.Epochs}  loss {result.MeanLoss:0.0000}  train {result.Accuracy:P2}  "
-                + $"test [bold]{test.Top1Accuracy:P2}[/] (top-5 {test.Top5Accuracy:P2})  {result.SamplesPerSecond:N0} images/s  {result.Elapsed.TotalSeconds:0.0} s");
+                + $"{score}  {result.SamplesPerSecond:N0} images/s  {result.Elapsed.TotalSeconds:0.0} s");
         }
 
         test ??= trainer.Evaluate(data.Test);
-        AnsiConsole.MarkupLine($"Test accuracy: [bold]{test.Top1Accuracy:P2}[/] (top-5 {test.Top5Accuracy:P2}, loss {test.MeanLoss:0.0000}) "
-            + $"after {trainer.Epoch} epochs; checkpoint {Markup.Escape(output)}");
+        if (data.Segmentation)
+        {
+            var metrics = Segmentation(trainer, data);
+            AnsiConsole.MarkupLine($"Held-out mean IoU: [bold]{metrics.MeanIoU:P2}[/] ({PerClass(metrics)}), pixel accuracy {test.Top1Accuracy:P2}, "
+                + $"loss {test.MeanLoss:0.0000} after {trainer.Epoch} epochs; checkpoint {Markup.Escape(output)}");
+        }
+        else
+            AnsiConsole.MarkupLine($"Test accuracy: [bold]{test.Top1Accuracy:P2}[/] (top-5 {test.Top5Accuracy:P2}, loss {test.MeanLoss:0.0000}) "
+                + $"after {trainer.Epoch} epochs; checkpoint {Markup.Escape(output)}");
         return 0;
     }
+
+    /// <summary>The confusion matrix on the held-out set, computed on the CPU from the trainer's current parameters (either device).</summary>
+    private static SegmentationMetrics Segmentation(ITrainer trainer, TrainingData data)
+    {
+        var parameters = new float[trainer.Network.Description.ParameterCount];
+        trainer.ReadParameters(parameters);
+        return SegmentationMetrics.Measure(trainer.Network, parameters, data.Test);
+    }
+
+    /// <summary>"IoU background 99.1 %, circle 80.2 %, …", naming the shapes' classes.</summary>
+    internal static string PerClass(SegmentationMetrics metrics) =>
+        "IoU " + string.Join(", ", Enumerable.Range(0, metrics.Classes).Select(c =>
+            $"{(c < SyntheticShapes.ClassNames.Length ? SyntheticShapes.ClassNames[c] : $"class {c}")} {metrics.IoU(c):P1}"));
 }

@@ -25,7 +25,11 @@ public class ZooSummaryTests
         foreach (var name in Zoo.Names)
         {
             var d = Zoo.Create(name).Description;
-            Assert.Equal(d.Classes, d.Layers[^1].Output.Size);
+            // A classifier ends in one score per class; a segmentation network in one per class and pixel of its label map.
+            var expected = d.Targets.Kind == TargetKind.ClassMap
+                ? new Shape(d.Classes, d.Targets.Shape.Height, d.Targets.Shape.Width).Size
+                : d.Classes;
+            Assert.Equal(expected, d.Layers[^1].Output.Size);
             Assert.Equal(d.TrainableParameterCount, d.Layers.Sum(l => l.Parameters));
             Assert.True(d.Parameters.SkipWhile(p => p.Trainable).All(p => !p.Trainable), $"{name}: buffers must follow every trainable tensor");
         }
