@@ -75,11 +75,17 @@ internal sealed class EpochLoop
 
     private static void Check(NetworkDescription description, IBatchSource data)
     {
+        CheckFits(description, data);
+        if (data.Count == 0) throw new ArgumentException("The data set is empty.", nameof(data));
+    }
+
+    /// <summary>Throws unless the data's samples and targets are the network's, naming both.</summary>
+    public static void CheckFits(NetworkDescription description, IBatchSource data)
+    {
         ArgumentNullException.ThrowIfNull(data);
         if (data.SampleShape != description.Input || !description.Targets.Accepts(data.Targets))
             throw new ArgumentException(
                 $"The data has samples of shape {data.SampleShape} with {data.Targets}, but network '{description.Name}' " +
                 $"takes {description.Input} with {description.Targets}.", nameof(data));
-        if (data.Count == 0) throw new ArgumentException("The data set is empty.", nameof(data));
     }
 }

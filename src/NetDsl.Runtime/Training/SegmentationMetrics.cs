@@ -144,9 +144,7 @@ public sealed class SegmentationMetrics
         if (parameters.Length != network.Description.ParameterCount)
             throw new ArgumentException($"Network '{network.Description.Name}' has {network.Description.ParameterCount} parameters, but the buffer holds {parameters.Length}.",
                 nameof(parameters));
-        if (data.SampleShape != network.Description.Input || !targets.Accepts(data.Targets))
-            throw new ArgumentException($"The data has samples of shape {data.SampleShape} with {data.Targets}, but network '{network.Description.Name}' "
-                + $"takes {network.Description.Input} with {targets}.", nameof(data));
+        EpochLoop.CheckFits(network.Description, data);
 
         var pass = new ParallelPass(network, parameters, Math.Min(batchSize, Math.Max(data.Count, 1)), workers ?? Environment.ProcessorCount);
         using var ws = pass.Workspace;   // its worker threads end with the measurement
