@@ -8,12 +8,13 @@ namespace NetDsl;
 public sealed class NetworkAttribute : Attribute
 {
     public const int DefaultIgnoreLabel = TargetSpec.DefaultIgnoreLabel;
+    public const Head DefaultHead = Head.SoftmaxCrossEntropy;
 
     /// <summary>Per-sample input shape as (channels, height, width), e.g. <c>new[] { 1, 28, 28 }</c>.</summary>
     public int[]? Input { get; set; }
 
     /// <summary>The training objective applied to the network's output (the last stage that is not an auxiliary head).</summary>
-    public Head Head { get; set; } = Head.SoftmaxCrossEntropy;
+    public Head Head { get; set; } = DefaultHead;
 
     /// <summary>
     /// <see cref="Head.PixelSoftmaxCrossEntropy"/> only: pixels with this label count neither in the loss nor in the

@@ -30,7 +30,7 @@ internal static class ShapeChecker
             diagnostics.Add(DiagnosticInfo.Create(Catalog.TooFewClasses, logits.Spec?.Location ?? spec.Location, spec.ClassName, logits.Display, logits.Out, head.Name, needs));
             return empty with { Diagnostics = diagnostics.ToEquatableArray() };
         }
-        if (head.IgnoreLabelProblem(logits.Out, spec.IgnoreLabel) is { } problem)
+        if (head.IgnoreLabelProblem(logits.Out, spec.IgnoreLabel, spec.IgnoreLabelSet) is { } problem)
             diagnostics.Add(DiagnosticInfo.Create(Catalog.IgnoreLabelProblem, spec.Location, spec.ClassName, spec.IgnoreLabel, problem));
         foreach (var (stage, output) in builder.AuxiliaryHeads)
         {

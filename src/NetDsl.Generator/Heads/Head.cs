@@ -12,10 +12,6 @@ namespace NetDsl.Generator.Heads;
 /// </summary>
 internal abstract class Head
 {
-    public const string Default = nameof(SoftmaxCrossEntropy);
-    public const int DefaultIgnoreLabel = -100;        // NetworkAttribute.DefaultIgnoreLabel
-    public const double DefaultAuxiliaryWeight = 0.3;  // AuxiliaryHeadAttribute.DefaultWeight
-
     protected Head() => Name = GetType().Name;
 
     public string Name { get; }
@@ -23,9 +19,12 @@ internal abstract class Head
     /// <summary>What the output must be, said as "at least 2 outputs", when <paramref name="output"/> does not fit; else null.</summary>
     public virtual string? Unfit(Shape output) => null;
 
-    /// <summary>What is wrong with the network's IgnoreLabel, as the end of a sentence; null when nothing is. Only label maps read it.</summary>
-    public virtual string? IgnoreLabelProblem(Shape output, int ignoreLabel) =>
-        ignoreLabel == DefaultIgnoreLabel ? null : $"has no effect: only the {nameof(PixelSoftmaxCrossEntropy)} head ignores labels";
+    /// <summary>
+    /// What is wrong with the network's IgnoreLabel (<paramref name="set"/>: written in [Network]), as the end of a
+    /// sentence; null when nothing is. Only label maps read it.
+    /// </summary>
+    public virtual string? IgnoreLabelProblem(Shape output, int ignoreLabel, bool set) =>
+        set ? $"has no effect: only the {nameof(PixelSoftmaxCrossEntropy)} head ignores labels" : null;
 
     /// <summary>Labels lie in [0, Classes); for value targets, the floats per sample.</summary>
     public virtual int Classes(Shape output) => (int)output.Size;

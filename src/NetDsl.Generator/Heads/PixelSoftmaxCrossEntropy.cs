@@ -13,7 +13,7 @@ internal sealed class PixelSoftmaxCrossEntropy : Head
 
     public override int Classes(Shape output) => output.C;
 
-    public override string? IgnoreLabelProblem(Shape output, int ignoreLabel) => ignoreLabel >= 0 && ignoreLabel < output.C
+    public override string? IgnoreLabelProblem(Shape output, int ignoreLabel, bool set) => ignoreLabel >= 0 && ignoreLabel < output.C
         ? $"is one of the {output.C} classes the head scores, so that class could never be learned; choose a label outside [0, {output.C}), such as 255"
         : null;
 

@@ -39,8 +39,9 @@ internal sealed record BlockSpec(string FullName, string Name, EquatableArray<st
 /// referenced assemblies are read here; blocks declared in source arrive through their own pipeline step.
 /// </summary>
 /// <param name="Head">The [Network] Head's enum member name (a <see cref="Heads.Head"/>'s name), or its number when it names none.</param>
+/// <param name="IgnoreLabelSet">Whether [Network] sets IgnoreLabel itself, which heads other than the per-pixel one ignore.</param>
 internal sealed record NetworkSpec(
-    string? Namespace, string ClassName, EquatableArray<int> Input, string Head, int IgnoreLabel, LocationInfo? Location,
+    string? Namespace, string ClassName, EquatableArray<int> Input, string Head, int IgnoreLabel, bool IgnoreLabelSet, LocationInfo? Location,
     BodySpec Body, EquatableArray<BlockSpec> ReferencedBlocks,
     EquatableArray<DiagnosticInfo> Diagnostics, bool Incomplete)
 {

@@ -39,8 +39,7 @@ internal static class BodyParser
                         projection = true;
                         continue;
                     case "NetDsl.AuxiliaryHeadAttribute":
-                        auxiliary = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Weight").Value.Value is double weight
-                            ? weight : Heads.Head.DefaultAuxiliaryWeight;
+                        auxiliary = new Layers.AttributeArguments(attribute).Double("Weight");   // or DefaultWeight
                         continue;
                 }
                 var layer = LayerReader.Read(property.Name, layers.Count - first, attribute, ct, ref incomplete, out var block);

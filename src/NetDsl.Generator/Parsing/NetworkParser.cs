@@ -34,9 +34,11 @@ internal static class NetworkParser
 
         bool incomplete = networkAttribute.AttributeConstructor is null;
         var input = ReadInput(networkAttribute, ref incomplete);
-        string head = ReadHead(networkAttribute);
-        int ignoreLabel = networkAttribute.NamedArguments.FirstOrDefault(a => a.Key == "IgnoreLabel").Value.Value is int ignore
-            ? ignore : Heads.Head.DefaultIgnoreLabel;
+        // Unset arguments take NetworkAttribute's Default… constants, read where they are declared.
+        var arguments = new Layers.AttributeArguments(networkAttribute);
+        string head = ReadHead(networkAttribute, arguments.Int("Head"));
+        int ignoreLabel = arguments.Int("IgnoreLabel");
+        bool ignoreLabelSet = networkAttribute.NamedArguments.Any(a => a.Key == "IgnoreLabel");
 
         var blocks = new List<INamedTypeSymbol>();
         var body = BodyParser.Parse(type, diagnostics, blocks, ct, ref incomplete);
@@ -46,17 +48,14 @@ internal static class NetworkParser
             .GroupBy(b => b.ToDisplayString()).Select(g => BlockParser.Parse(g.First(), ct)).ToEquatableArray();
 
         string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
-        return new NetworkSpec(ns, type.Name, input, head, ignoreLabel, attributeLocation, body, referenced, diagnostics.ToEquatableArray(), incomplete);
+        return new NetworkSpec(ns, type.Name, input, head, ignoreLabel, ignoreLabelSet, attributeLocation, body, referenced, diagnostics.ToEquatableArray(), incomplete);
     }
 
     /// <summary>The Head enum member's name; its number when it names no member (a cast), which the checker reports.</summary>
-    private static string ReadHead(AttributeData attribute)
-    {
-        var value = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Head").Value;
-        if (value.Value is not int number) return Heads.Head.Default;
-        return value.Type?.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, number))?.Name
-            ?? number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static string ReadHead(AttributeData attribute, int number) =>
+        attribute.AttributeClass?.GetMembers("Head").OfType<IPropertySymbol>().FirstOrDefault()?.Type.GetMembers().OfType<IFieldSymbol>()
+            .FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, number))?.Name
+        ?? number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static EquatableArray<int> ReadInput(AttributeData attribute, ref bool incomplete)
     {
